@@ -1,0 +1,1 @@
+export type { Cell, Pattern, Sample, Song, SongFormat } from './song.js';
