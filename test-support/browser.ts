@@ -52,7 +52,8 @@ export async function openScenarioPage(browser: Browser, entry: string): Promise
     logLevel: 'silent',
   });
   const script = bundle.outputFiles[0]?.text ?? '';
-  const html = '<!doctype html><html><head><meta charset="utf-8"></head><body><script src="/scenario.js"></script></body></html>';
+  const html =
+    '<!doctype html><html><head><meta charset="utf-8"></head><body><script src="/scenario.js"></script></body></html>';
   const server: Server = createServer((req, res) => {
     if (req.url === '/scenario.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);

@@ -11,7 +11,10 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const fixturesDir = process.env.WORKLETPOOL_FIXTURES ?? resolve(repoRoot, '../shared/fixtures/mod');
 
 /** The shared tools folder (compare-trace.mjs). */
-export const sharedToolsDir = resolve(process.env.WORKLETPOOL_SHARED ?? resolve(repoRoot, '../shared'), 'tools');
+export const sharedToolsDir = resolve(
+  process.env.WORKLETPOOL_SHARED ?? resolve(repoRoot, '../shared'),
+  'tools',
+);
 
 /**
  * Whether the fixtures are present. In CI (CI=true) they must be: a missing folder

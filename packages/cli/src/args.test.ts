@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine, UsageError } from './args.js';
+
+describe('parseCommandLine', () => {
+  it('renders the default song with the defaults', () => {
+    expect(parseCommandLine(['render'])).toEqual({
+      command: 'render',
+      file: undefined,
+      out: 'out.wav',
+      strategy: 'fixed-blocks',
+      pooling: true,
+      simplified: false,
+      seconds: undefined,
+      sampleRate: 48_000,
+      progress: true,
+    });
+  });
+
+  it('reads every render option', () => {
+    const parsed = parseCommandLine([
+      'render',
+      'song.mod',
+      '-o',
+      'x.wav',
+      '--strategy',
+      'best-fit',
+      '--no-pooling',
+      '--simplified',
+      '--seconds',
+      '2.5',
+      '--sample-rate',
+      '44100',
+      '--no-progress',
+    ]);
+    expect(parsed).toMatchObject({
+      file: 'song.mod',
+      out: 'x.wav',
+      strategy: 'best-fit',
+      pooling: false,
+      simplified: true,
+      seconds: 2.5,
+      sampleRate: 44_100,
+      progress: false,
+    });
+  });
+
+  it('names the bad value', () => {
+    expect(() => parseCommandLine(['render', '--seconds', 'soon'])).toThrow(/--seconds .*"soon"/);
+    expect(() => parseCommandLine(['render', '--sample-rate', '44100.5'])).toThrow(UsageError);
+    expect(() => parseCommandLine(['play'])).toThrow(/unknown command "play"/);
+    expect(() => parseCommandLine(['trace', 'a.mod', 'b.mod'])).toThrow(/at most one song file/);
+    expect(() => parseCommandLine(['render', '--loud'])).toThrow(UsageError);
+  });
+
+  it('treats no command as help', () => {
+    expect(parseCommandLine([])).toEqual({ command: 'help' });
+  });
+});
