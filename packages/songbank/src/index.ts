@@ -1,6 +1,9 @@
 /** Writes a Song as a ProTracker MOD file (M.K., M!K!, FLT4, xCHN, xxCH). */
 /** The error writeMod throws for a song the MOD format cannot hold, with a stable `code` and the `field`. */
 /** The channel count a MOD tag implies, and the conventional tag for a channel count. */
+
+/** The bundled default song ("first light": 4 channels, 8 synthesized instruments, 40 s) and its MOD bytes. */
+export { defaultSong, defaultSongBytes } from './default-song.js';
 export {
   channelsForTag,
   SongWriteError,
