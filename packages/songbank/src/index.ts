@@ -1,5 +1,7 @@
 /** The typed error loadMod throws: a stable `code` and the byte `offset` of the problem. */
 export { SongLoadError, type SongLoadErrorCode } from './errors.js';
+/** The bundled default song ("First Light": 4 channels, 8 synthesized instruments, 40 s) and its MOD bytes. */
+export { defaultSong, defaultSongBytes } from './default-song.js';
 /** Parses MOD bytes (ProTracker, Startrekker, xCHN/xxCH, Soundtracker) into a Song. */
 export { loadMod } from './mod-loader.js';
 /** Writes a Song as a ProTracker MOD file (M.K., M!K!, FLT4, xCHN, xxCH); SongWriteError names the bad field. */
