@@ -1,4 +1,4 @@
-import { type Allocation, type Layout, LayoutView, type Slot } from './layout';
+import { type Allocation, type Layout, LayoutView } from './layout';
 import { checkPlacement } from './placement-check';
 import type { Strategy } from './strategy';
 
@@ -24,12 +24,6 @@ export interface CompactionPlan {
   readonly removedWorklets: readonly number[];
 }
 
-function moveSlot(layout: Layout, slot: Slot, to: Allocation): void {
-  layout.vacate(slot);
-  slot.allocation = to;
-  layout.occupy(slot);
-}
-
 /**
  * Plans compaction on a copy of the layout: from the highest worklet down, tries to
  * re-place all of a worklet's owners (largest first) into lower worklets with the
@@ -47,22 +41,23 @@ export function planCompaction(
   const view = new LayoutView(work);
   for (let w = work.workletCount - 1; w >= 1; w--) {
     if (work.used[w] === 0) continue;
-    const slots = work.slotsIn(w).sort((a, b) => b.allocation.count - a.allocation.count);
-    const undo: [Slot, Allocation][] = [];
+    const ids = work.slotsIn(w).sort((a, b) => work.sCount[b]! - work.sCount[a]!);
+    const undo: [number, Allocation][] = [];
     view.limit = w;
     let ok = true;
-    for (const slot of slots) {
-      const request = { owner: slot.owner, voices: slot.requested };
+    for (const id of ids) {
+      const owner = work.sOwner[id]!;
+      const request = { owner, voices: work.sRequested[id]! };
       const p = strategy.place(request, view);
       if (p == null) {
         ok = false;
         break;
       }
       checkPlacement(work, strategy, alignment, request, p, w);
-      undo.push([slot, slot.allocation]);
-      moveSlot(work, slot, { owner: slot.owner, worklet: p.worklet, start: p.start, count: p.count });
+      undo.push([id, work.allocationOf(id)]);
+      work.move(id, { owner, worklet: p.worklet, start: p.start, count: p.count });
     }
-    if (!ok) for (let i = undo.length - 1; i >= 0; i--) moveSlot(work, undo[i]![0], undo[i]![1]);
+    if (!ok) for (let i = undo.length - 1; i >= 0; i--) work.move(undo[i]![0], undo[i]![1]);
   }
   // Fill holes so the occupied worklets form a prefix and indices of survivors stay stable.
   for (;;) {
@@ -81,9 +76,13 @@ export function planCompaction(
       }
     }
     if (hole < 0 || top < 0 || hole > top) break;
-    for (const slot of work.slotsIn(top)) {
-      const a = slot.allocation;
-      moveSlot(work, slot, { owner: a.owner, worklet: hole, start: a.start, count: a.count });
+    for (const id of work.slotsIn(top)) {
+      work.move(id, {
+        owner: work.sOwner[id]!,
+        worklet: hole,
+        start: work.sStart[id]!,
+        count: work.sCount[id]!,
+      });
     }
   }
   const removedWorklets: number[] = [];
@@ -93,14 +92,12 @@ export function planCompaction(
   }
   const moves: CompactionMove[] = [];
   for (let w = 0; w < live.workletCount; w++) {
-    for (const before of live.slotsIn(w)) {
-      const after = work.byOwner.get(before.owner)!;
-      const from = before.allocation;
-      const to = after.allocation;
+    for (const id of live.slotsIn(w)) {
+      const from = Object.freeze(live.allocationOf(id));
+      const to = Object.freeze(work.allocationOf(id));
       if (from.worklet !== to.worklet || from.start !== to.start || from.count !== to.count) {
-        const frozenTo = Object.freeze({ ...to });
-        after.allocation = frozenTo;
-        moves.push(Object.freeze({ owner: before.owner, from, to: frozenTo }));
+        work.sAlloc[id] = to;
+        moves.push(Object.freeze({ owner: from.owner, from, to }));
       }
     }
   }

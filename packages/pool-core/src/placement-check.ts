@@ -32,7 +32,25 @@ export function checkPlacement(
   placement: Placement,
   visibleWorklets: number,
 ): void {
-  if (typeof placement !== 'object') reject(strategy, request, `as ${describe(placement)}, not a placement`);
+  // Fast path: the common valid answer passes with a handful of integer and bit operations.
+  if (placement !== null && typeof placement === 'object') {
+    const { worklet, start, count } = placement;
+    if (
+      worklet >>> 0 === worklet &&
+      worklet < visibleWorklets &&
+      start >>> 0 === start &&
+      (count | 0) === count &&
+      count >= request.voices &&
+      start + count <= layout.vpw &&
+      ((start / layout.vpe) | 0) === (((start + count - 1) / layout.vpe) | 0) &&
+      start % alignment === 0 &&
+      layout.isFree(worklet, start, count)
+    ) {
+      return;
+    }
+  }
+  if (typeof placement !== 'object' || placement === null)
+    reject(strategy, request, `as ${describe(placement)}, not a placement`);
   const { worklet, start, count } = placement;
   if (!Number.isInteger(worklet) || !Number.isInteger(start) || !Number.isInteger(count)) {
     reject(

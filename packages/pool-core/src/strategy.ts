@@ -6,7 +6,7 @@ export interface FreeRun {
   readonly count: number;
 }
 
-/** What the pool asks a strategy to place. */
+/** What the pool asks a strategy to place; valid only during the place() call (the pool reuses it). */
 export interface PlacementRequest {
   /** The owner the voices are for (an instrument id). */
   readonly owner: string;
@@ -44,6 +44,11 @@ export interface PoolView {
   ownerCount(worklet: number): number;
   /** Length of the longest free run in a worklet (0 when full). */
   largestFreeRun(worklet: number): number;
+  /**
+   * Lowest worklet at or after `from` (default 0) whose longest free run is at least
+   * `length`, or -1. The fastest way to skip full worklets.
+   */
+  nextWorkletWithRun(length: number, from?: number): number;
   /** Number of free runs in a worklet. */
   freeRunCount(worklet: number): number;
   /** Start of the i-th free run of a worklet (runs ascend by start). */

@@ -1,5 +1,5 @@
 import { type CompactionPlan, planCompaction } from './compaction';
-import { type Allocation, Layout, LayoutView, type Slot } from './layout';
+import { type Allocation, Layout, LayoutView } from './layout';
 import { checkPlacement } from './placement-check';
 import { PoolError } from './pool-error';
 import type { FreeRun, Placement, PlacementRequest, Strategy } from './strategy';
@@ -140,6 +140,8 @@ class Pool implements VoicePool {
   private readonly view: LayoutView;
   private readonly listeners = new Map<PoolEventName, AnyListener[]>();
   private listenerCount = 0;
+  /** Reused for every new-owner request: strategies must not keep it past place(). */
+  private readonly request: { owner: string; voices: number } = { owner: '', voices: 0 };
 
   constructor(options: VoicePoolOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -219,22 +221,20 @@ class Pool implements VoicePool {
       throw invalid(`allocate('${owner}', ${show(voices)}): voices must be a positive integer`);
     }
     const layout = this.layout;
-    const existing = layout.byOwner.get(owner);
-    if (existing !== undefined) {
-      if (existing.requested === voices) return existing.allocation;
+    const existing = layout.idOf(owner);
+    if (existing >= 0) {
+      if (layout.sRequested[existing] === voices) return layout.sAlloc[existing]!;
       return this.reallocate(existing, voices);
     }
     this.checkSize(owner, voices);
-    const request: PlacementRequest = { owner, voices };
+    const request = this.request;
+    request.owner = owner;
+    request.voices = voices;
     const before = layout.workletCount;
     const p = this.place(request);
-    const allocation: Allocation = Object.freeze({
-      owner,
-      worklet: p.worklet,
-      start: p.start,
-      count: p.count,
-    });
-    layout.occupy(layout.newSlot(owner, voices, allocation));
+    // Not frozen: the pool's truth lives in typed arrays, and snapshot() copies and freezes.
+    const allocation: Allocation = { owner, worklet: p.worklet, start: p.start, count: p.count };
+    layout.add(owner, voices, allocation);
     if (this.listenerCount !== 0) {
       if (layout.workletCount !== before) this.emit('worklet-added', { index: before });
       this.emit('allocated', allocation);
@@ -299,28 +299,27 @@ class Pool implements VoicePool {
     }
   }
 
-  private reallocate(slot: Slot, voices: number): Allocation {
+  private reallocate(id: number, voices: number): Allocation {
     const layout = this.layout;
-    this.checkSize(slot.owner, voices);
-    const old = slot.allocation;
+    const owner = layout.sOwner[id]!;
+    const old = layout.sAlloc[id]!;
+    this.checkSize(owner, voices);
     const before = layout.workletCount;
-    layout.vacate(slot);
+    const oldWorklet = layout.sWorklet[id]!;
+    const oldStart = layout.sStart[id]!;
+    const oldCount = layout.sCount[id]!;
+    layout.vacate(id);
     let p: Placement;
     try {
-      p = this.place({ owner: slot.owner, voices });
+      p = this.place({ owner, voices });
     } catch (error) {
-      layout.occupy(slot);
+      layout.occupy(id, oldWorklet, oldStart, oldCount);
       throw error;
     }
-    const allocation: Allocation = Object.freeze({
-      owner: slot.owner,
-      worklet: p.worklet,
-      start: p.start,
-      count: p.count,
-    });
-    slot.allocation = allocation;
-    slot.requested = voices;
-    layout.occupy(slot);
+    const allocation: Allocation = { owner, worklet: p.worklet, start: p.start, count: p.count };
+    layout.sAlloc[id] = allocation;
+    layout.sRequested[id] = voices;
+    layout.occupy(id, p.worklet, p.start, p.count);
     if (this.listenerCount !== 0) {
       this.emit('released', old);
       if (layout.workletCount !== before) this.emit('worklet-added', { index: before });
@@ -331,11 +330,12 @@ class Pool implements VoicePool {
 
   release(owner: string): boolean {
     const layout = this.layout;
-    const slot = layout.byOwner.get(owner);
-    if (slot === undefined) return false;
-    layout.vacate(slot);
-    layout.dropSlot(slot);
-    if (this.listenerCount !== 0) this.emit('released', slot.allocation);
+    if (typeof owner !== 'string') return false;
+    const id = layout.idOf(owner);
+    if (id < 0) return false;
+    const allocation = layout.sAlloc[id]!;
+    layout.remove(id);
+    if (this.listenerCount !== 0) this.emit('released', allocation);
     return true;
   }
 
@@ -364,11 +364,7 @@ class Pool implements VoicePool {
   }
 
   private allocations(): Allocation[] {
-    const out: Allocation[] = [];
-    for (let w = 0; w < this.layout.workletCount; w++) {
-      for (const slot of this.layout.slotsIn(w)) out.push(slot.allocation);
-    }
-    return out;
+    return this.layout.allocations();
   }
 
   stats(): PoolStats {
@@ -400,8 +396,7 @@ class Pool implements VoicePool {
       growth: this.growth,
       strategy: this.strategy.name,
       alignment: this.alignment,
-      // Allocation objects are frozen when created, so sharing them keeps the snapshot immutable.
-      allocations: Object.freeze(this.allocations()),
+      allocations: Object.freeze(this.allocations().map((a) => Object.freeze({ ...a }))),
     });
   }
 

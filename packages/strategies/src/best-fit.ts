@@ -7,12 +7,10 @@ export function bestFit(): Strategy {
     description: 'the smallest free run that fits; ties to the lowest worklet, then offset; exact size',
     place(request: PlacementRequest, view: PoolView): Placement | null {
       const voices = request.voices;
-      const worklets = view.workletCount;
       let bestWorklet = -1;
       let bestStart = 0;
       let bestLength = Number.POSITIVE_INFINITY;
-      for (let w = 0; w < worklets; w++) {
-        if (view.largestFreeRun(w) < voices) continue;
+      for (let w = view.nextWorkletWithRun(voices); w >= 0; w = view.nextWorkletWithRun(voices, w + 1)) {
         const runs = view.freeRunCount(w);
         for (let i = 0; i < runs; i++) {
           const length = view.freeRunLength(w, i);

@@ -7,9 +7,7 @@ export function firstFit(): Strategy {
     description: 'the first free run that fits, lowest worklet then lowest voice; exact size',
     place(request: PlacementRequest, view: PoolView): Placement | null {
       const voices = request.voices;
-      const worklets = view.workletCount;
-      for (let w = 0; w < worklets; w++) {
-        if (view.largestFreeRun(w) < voices) continue;
+      for (let w = view.nextWorkletWithRun(voices); w >= 0; w = view.nextWorkletWithRun(voices, w + 1)) {
         const runs = view.freeRunCount(w);
         for (let i = 0; i < runs; i++) {
           if (view.freeRunLength(w, i) >= voices)

@@ -30,9 +30,7 @@ export function fixedBlocks(options: FixedBlocksOptions = {}): Strategy {
     alignment: blockSize,
     place(request: PlacementRequest, view: PoolView): Placement | null {
       const need = Math.ceil(request.voices / blockSize) * blockSize;
-      const worklets = view.workletCount;
-      for (let w = 0; w < worklets; w++) {
-        if (view.largestFreeRun(w) < need) continue;
+      for (let w = view.nextWorkletWithRun(need); w >= 0; w = view.nextWorkletWithRun(need, w + 1)) {
         const runs = view.freeRunCount(w);
         for (let i = 0; i < runs; i++) {
           const runStart = view.freeRunStart(w, i);
