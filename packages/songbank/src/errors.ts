@@ -23,3 +23,21 @@ export class SongLoadError extends Error {
     this.offset = offset;
   }
 }
+
+/** Why a sequencer could not be created; stable across releases. */
+export type SequencerErrorCode =
+  /** An option is out of its range (the message names it and the value). */
+  | 'INVALID_OPTION'
+  /** The song cannot be played (no orders or no channels). */
+  | 'INVALID_SONG';
+
+/** A sequencer was refused its song or options. */
+export class SequencerError extends Error {
+  override readonly name = 'SequencerError';
+  readonly code: SequencerErrorCode;
+
+  constructor(code: SequencerErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
