@@ -130,7 +130,11 @@ describe('tags', () => {
     expect(channelsForTag('12CH')).toBe(12);
     expect(channelsForTag('32CH')).toBe(32);
     expect(channelsForTag('33CH')).toBeUndefined();
-    expect(channelsForTag('FLT8')).toBeUndefined();
+    expect(channelsForTag('FLT8')).toBe(8);
+    expect(channelsForTag('CD61')).toBe(6);
+    expect(channelsForTag('TDZ3')).toBe(3);
+    expect(channelsForTag('TDZ4')).toBeUndefined();
+    expect(channelsForTag('0CHN')).toBeUndefined();
     expect(channelsForTag('M.K')).toBeUndefined();
   });
 
@@ -153,6 +157,41 @@ describe('tags', () => {
     expect(text(out, 1080, 4)).toBe('12CH');
     expect(out.length).toBe(1084 + 2 * 64 * channels * 4 + 8);
   });
+
+  it('writes FLT8 patterns as two 4-channel halves and counts orders in halves', () => {
+    const rows = blankPattern(8).rows.map((row) => [...row]);
+    rows[0]![0] = { period: 428, sample: 1, effect: 0, param: 0 };
+    rows[0]![4] = { period: 214, sample: 2, effect: 0xf, param: 6 };
+    rows[1]![7] = { period: 113, sample: 3, effect: 0xc, param: 0x40 };
+    const song = smallSong({
+      channels: 8,
+      format: { kind: 'protracker', tag: 'FLT8' },
+      patterns: [blankPattern(8), { rows }],
+      orders: [1, 0],
+      restartPosition: 0,
+    });
+    const out = writeMod(song);
+    expect(text(out, 1080, 4)).toBe('FLT8');
+    expect([...out.subarray(950, 955)]).toEqual([2, 0, 2, 0, 0]);
+    const p1 = 1084 + 2048; // after pattern 0's two halves
+    expect([...out.subarray(p1, p1 + 4)]).toEqual([0x01, 0xac, 0x10, 0x00]); // row 0, channel 0
+    expect([...out.subarray(p1 + 1024, p1 + 1028)]).toEqual([0x00, 0xd6, 0x2f, 0x06]); // row 0, channel 4
+    const r1c7 = p1 + 1024 + (1 * 4 + 3) * 4;
+    expect([...out.subarray(r1c7, r1c7 + 4)]).toEqual([0x00, 0x71, 0x3c, 0x40]);
+    expect(out.length).toBe(1084 + 4 * 1024 + 8);
+  });
+
+  it('keeps an unplayed last FLT8 pattern through the order tail, in halves', () => {
+    const song = smallSong({
+      channels: 8,
+      format: { kind: 'protracker', tag: 'FLT8' },
+      patterns: [blankPattern(8), blankPattern(8), blankPattern(8)],
+      orders: [0],
+      restartPosition: 0,
+    });
+    const out = writeMod(song);
+    expect([...out.subarray(950, 954)]).toEqual([1, 0, 0, 4]);
+  });
 });
 
 describe('SongWriteError', () => {
@@ -160,13 +199,27 @@ describe('SongWriteError', () => {
     ['soundtracker format', smallSong({ format: { kind: 'soundtracker' } }), 'UNSUPPORTED_FORMAT', 'format'],
     [
       'unknown tag',
-      smallSong({ format: { kind: 'protracker', tag: 'FLT8' } }),
+      smallSong({ format: { kind: 'protracker', tag: 'WOW!' } }),
       'UNSUPPORTED_FORMAT',
       'format.tag',
     ],
     ['tag vs channels', smallSong({ channels: 6 }), 'CHANNEL_MISMATCH', 'channels'],
+    [
+      '65 FLT8 patterns',
+      smallSong({
+        channels: 8,
+        format: { kind: 'protracker', tag: 'FLT8' },
+        patterns: Array.from({ length: 65 }, () => blankPattern(8)),
+        orders: [0],
+        restartPosition: 0,
+      }),
+      'INVALID_PATTERN',
+      'patterns',
+    ],
     ['long title', smallSong({ title: 'x'.repeat(21) }), 'INVALID_TEXT', 'title'],
     ['NUL in title', smallSong({ title: 'a\0b' }), 'INVALID_TEXT', 'title'],
+    ['tab in title', smallSong({ title: 'a\tb' }), 'INVALID_TEXT', 'title'],
+    ['DEL in a name', replaceSample(smallSong(), 1, { name: 'x\u007f' }), 'INVALID_TEXT', 'samples[1].name'],
     [
       'non-Latin-1 name',
       replaceSample(smallSong(), 4, { name: 'snare\u2603' }),
@@ -205,6 +258,18 @@ describe('SongWriteError', () => {
     ['129 orders', smallSong({ orders: Array(129).fill(0) }), 'INVALID_ORDERS', 'orders'],
     ['order past the patterns', smallSong({ orders: [0, 2] }), 'INVALID_ORDERS', 'orders[1]'],
     ['restart past the end', smallSong({ restartPosition: 3 }), 'INVALID_ORDERS', 'restartPosition'],
+    [
+      'restart at the NoiseTracker signature',
+      smallSong({ orders: Array(121).fill(1), restartPosition: 0x78 }),
+      'INVALID_ORDERS',
+      'restartPosition',
+    ],
+    [
+      'restart at the ProTracker signature',
+      smallSong({ orders: Array(128).fill(1), restartPosition: 0x7f }),
+      'INVALID_ORDERS',
+      'restartPosition',
+    ],
     [
       'unplayed pattern with a full order table',
       smallSong({ orders: Array(128).fill(0), restartPosition: 0 }),

@@ -1,13 +1,14 @@
 /**
  * ProTracker MOD writer: turns a Song into the bytes of a 31-sample module (M.K., M!K!,
- * FLT4, xCHN, xxCH). The layout is the one every MOD loader reads:
+ * FLT4/FLT8, xCHN, xxCH and the other tagged variants). The layout every MOD loader reads:
  *
  *   0    title (20 bytes)
  *   20   31 sample headers of 30 bytes: name (22), length in words (u16 BE), finetune
  *        nibble, volume, loop start in words, loop length in words
  *   950  song length, restart position, 128 orders
  *   1080 tag (4 bytes)
- *   1084 patterns: 64 rows x channels x 4 bytes
+ *   1084 patterns: 64 rows x channels x 4 bytes (FLT8: two 4-channel halves per
+ *        pattern, orders counted in halves)
  *        then the sample data, in sample order
  *
  * Every field is validated before a single byte is written, so a bad song fails whole
@@ -51,17 +52,40 @@ const SAMPLE_SLOTS = 31;
 const ORDER_SLOTS = 128;
 const ROWS = 64;
 const HEADER_BYTES = 1084;
+/** Restart bytes that trackers write as a signature; loaders read them as "restart at 0". */
+const RESTART_SIGNATURES: ReadonlySet<number> = new Set([0x78, 0x7f]);
+
+/** Tags with a fixed channel count; xCHN, xxCH and TDZx are decoded from their digits. */
+const FIXED_TAGS: ReadonlyMap<string, number> = new Map([
+  ['M.K.', 4],
+  ['M!K!', 4],
+  ['M&K!', 4],
+  ['N.T.', 4],
+  ['FLT4', 4],
+  ['FLT8', 8],
+  ['EXO4', 4],
+  ['EXO8', 8],
+  ['CD61', 6],
+  ['CD81', 8],
+  ['OKTA', 8],
+  ['OCTA', 8],
+  ['LARD', 4],
+  ['NSMS', 4],
+]);
 
 /** The channel count a 31-sample tag implies, or undefined for tags this writer cannot produce. */
 export function channelsForTag(tag: string): number | undefined {
-  if (tag === 'M.K.' || tag === 'M!K!' || tag === 'FLT4') return 4;
+  const fixed = FIXED_TAGS.get(tag);
+  if (fixed !== undefined) return fixed;
   const single = /^([1-9])CHN$/.exec(tag);
   if (single) return Number(single[1]);
   const double = /^([0-9]{2})CH$/.exec(tag);
   if (double) {
     const n = Number(double[1]);
-    return n >= 10 && n <= 32 ? n : undefined;
+    return n >= 1 && n <= 32 ? n : undefined;
   }
+  const takeTracker = /^TDZ([1-3])$/.exec(tag);
+  if (takeTracker) return Number(takeTracker[1]);
   return undefined;
 }
 
@@ -92,12 +116,13 @@ function checkText(text: string, maxBytes: number, field: string): void {
   }
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    // NUL would end the text early when read back; above 0xFF has no single-byte form.
-    if (code === 0 || code > 0xff) {
+    // NUL would end the text early and control characters read back as spaces; above
+    // 0xFF has no single-byte form.
+    if (code < 0x20 || code === 0x7f || code > 0xff) {
       throw new SongWriteError(
         'INVALID_TEXT',
         field,
-        `character ${i} of ${JSON.stringify(text)} is U+${code.toString(16).padStart(4, '0')}; only U+0001..U+00FF fit in a byte`,
+        `character ${i} of ${JSON.stringify(text)} is U+${code.toString(16).padStart(4, '0')}; only printable Latin-1 (U+0020..U+00FF, not U+007F) fits`,
       );
     }
   }
@@ -141,7 +166,7 @@ function validate(song: Song): string {
     throw new SongWriteError(
       'UNSUPPORTED_FORMAT',
       'format.tag',
-      `tag ${JSON.stringify(tag)}; writable tags are M.K., M!K!, FLT4, 1CHN..9CHN and 10CH..32CH`,
+      `tag ${JSON.stringify(tag)}; writable tags are M.K., M!K!, M&K!, N.T., FLT4, FLT8, EXO4, EXO8, CD61, CD81, OKTA, OCTA, LARD, NSMS, 1CHN..9CHN, 01CH..32CH and TDZ1..TDZ3`,
     );
   }
   if (song.channels !== tagChannels) {
@@ -226,11 +251,13 @@ function validate(song: Song): string {
       `song length ${song.orders.length}; expected 1..${ORDER_SLOTS} orders`,
     );
   }
-  if (song.patterns.length < 1 || song.patterns.length > ORDER_SLOTS) {
+  // FLT8 order bytes count 4-channel halves, so only 64 whole patterns are reachable.
+  const maxPatterns = tag === 'FLT8' ? ORDER_SLOTS / 2 : ORDER_SLOTS;
+  if (song.patterns.length < 1 || song.patterns.length > maxPatterns) {
     throw new SongWriteError(
       'INVALID_PATTERN',
       'patterns',
-      `${song.patterns.length} patterns; expected 1..${ORDER_SLOTS}`,
+      `${song.patterns.length} patterns; ${tag} holds 1..${maxPatterns}`,
     );
   }
   song.orders.forEach((order, i) => {
@@ -257,6 +284,13 @@ function validate(song: Song): string {
       'INVALID_ORDERS',
       'restartPosition',
       `restart position ${song.restartPosition}; expected 0..${song.orders.length - 1}`,
+    );
+  }
+  if (RESTART_SIGNATURES.has(song.restartPosition)) {
+    throw new SongWriteError(
+      'INVALID_ORDERS',
+      'restartPosition',
+      `restart position ${song.restartPosition} reads back as a tracker signature (0x78 NoiseTracker, 0x7F ProTracker), not a position`,
     );
   }
 
@@ -308,25 +342,32 @@ export function writeMod(song: Song): Uint8Array {
     view.setUint16(at + 28, sample.loopLength / 2);
   });
 
+  // Startrekker's FLT8 numbers its orders in 4-channel halves: pattern p is halves 2p, 2p+1.
+  const orderScale = tag === 'FLT8' ? 2 : 1;
   out[950] = song.orders.length;
   out[951] = song.restartPosition;
   song.orders.forEach((order, i) => {
-    out[952 + i] = order;
+    out[952 + i] = order * orderScale;
   });
   const lastPattern = song.patterns.length - 1;
-  if (Math.max(...song.orders) < lastPattern) out[952 + song.orders.length] = lastPattern;
+  if (Math.max(...song.orders) < lastPattern) out[952 + song.orders.length] = lastPattern * orderScale;
   writeText(out, 1080, tag);
 
   let at = HEADER_BYTES;
+  const writeCell = (cell: Cell) => {
+    out[at] = (cell.sample & 0xf0) | (cell.period >> 8);
+    out[at + 1] = cell.period & 0xff;
+    out[at + 2] = ((cell.sample & 0x0f) << 4) | cell.effect;
+    out[at + 3] = cell.param;
+    at += 4;
+  };
   for (const pattern of song.patterns) {
-    for (const row of pattern.rows) {
-      for (const cell of row) {
-        out[at] = (cell.sample & 0xf0) | (cell.period >> 8);
-        out[at + 1] = cell.period & 0xff;
-        out[at + 2] = ((cell.sample & 0x0f) << 4) | cell.effect;
-        out[at + 3] = cell.param;
-        at += 4;
+    if (tag === 'FLT8') {
+      for (const half of [0, 4]) {
+        for (const row of pattern.rows) for (let c = half; c < half + 4; c++) writeCell(row[c]!);
       }
+    } else {
+      for (const row of pattern.rows) for (const cell of row) writeCell(cell);
     }
   }
   for (const sample of song.samples) {

@@ -62,11 +62,12 @@ export function modPattern(channels: number): fc.Arbitrary<Pattern> {
     .map((rows) => ({ rows }));
 }
 
-/** A whole 31-sample song: M.K./M!K!/FLT4 with 4 channels or xCHN/xxCH with 1..32. */
+/** A whole 31-sample song: a 4-channel tag, FLT8, or xCHN/xxCH with 1..32 channels. */
 export function modSong(options: { maxPatterns?: number; maxSampleWords?: number } = {}): fc.Arbitrary<Song> {
   const { maxPatterns = 4, maxSampleWords = 256 } = options;
   const layout = fc.oneof(
-    fc.constantFrom('M.K.', 'M!K!', 'FLT4').map((tag) => ({ tag, channels: 4 })),
+    fc.constantFrom('M.K.', 'M!K!', 'FLT4', 'N.T.').map((tag) => ({ tag, channels: 4 })),
+    fc.constantFrom('FLT8', 'CD81', 'OKTA').map((tag) => ({ tag, channels: 8 })),
     fc
       .integer({ min: 1, max: 32 })
       .map((channels) => ({ tag: channels < 10 ? `${channels}CHN` : `${channels}CH`, channels })),
@@ -94,7 +95,8 @@ export function modSong(options: { maxPatterns?: number; maxSampleWords?: number
           channels,
           samples,
           orders,
-          restartPosition: restart % orders.length,
+          // 0x78 and 0x7F are tracker signatures in the restart byte, never positions.
+          restartPosition: [0x78, 0x7f].includes(restart % orders.length) ? 0 : restart % orders.length,
           patterns,
         })),
     ),
