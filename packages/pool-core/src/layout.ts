@@ -406,7 +406,7 @@ export class LayoutView implements PoolView {
   }
 
   nextWorkletWithRun(length: number, from = 0): number {
-    return this.layout.nextWorkletWithRun(length, from < 0 ? 0 : from, this.workletCount);
+    return this.layout.nextWorkletWithRun(length, Math.max(from, 0), this.workletCount);
   }
 
   freeRunCount(worklet: number): number {
