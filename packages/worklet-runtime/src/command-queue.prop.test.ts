@@ -46,7 +46,9 @@ describe('CommandQueue', () => {
         fc.integer({ min: -1, max: 3 }),
         (items, from, slot) => {
           const q = new CommandQueue(64);
-          items.forEach((it, i) => q.push(it.frame, Op.Commit, it.slot, 0, 0, i));
+          items.forEach((it, i) => {
+            q.push(it.frame, Op.Commit, it.slot, 0, 0, i);
+          });
           const dropped: number[] = [];
           q.dropFrom(from, slot, (op, p0) => {
             expect(op).toBe(Op.Commit);
