@@ -303,7 +303,8 @@ export class ProTrackerSequencer implements Sequencer {
     // Amiga LRRL: channels 0 and 3 left, 1 and 2 right, repeating every four.
     this.basePan = this.channels.map((_, i) => {
       const right = ((i + 1) >> 1) % 2 === 1;
-      return Math.trunc(((right ? 255 : 0) - 128) * separation);
+      // (+ 0 turns the -0 of a mono left channel into 0.)
+      return Math.trunc(((right ? 255 : 0) - 128) * separation) + 0;
     });
     this.channels.forEach((c, i) => {
       c.pan = this.basePan[i] ?? 0;
@@ -789,9 +790,11 @@ export class ProTrackerSequencer implements Sequencer {
 
   /** Arpeggio and glissando in equal temperament, counted from the note's own period. */
   private equalPeriod(c: Channel, period: number, arp: number): number {
+    const glissando = c.glissando && (c.flags & TONEPORTA) !== 0;
+    if (arp === 0 && !glissando) return period;
     const base = notePeriod(c.note, 0);
     let semitones = 12 * Math.log2(base / period);
-    if (c.glissando && c.flags & TONEPORTA) semitones = Math.round(semitones);
+    if (glissando) semitones = Math.round(semitones);
     if (arp !== 0) {
       semitones += arp;
       // ProTracker reads its period table past the end for the highest notes:
@@ -997,7 +1000,7 @@ export class ProTrackerSequencer implements Sequencer {
       instrument: v.mapped ? v.ins : c.ins,
       period: c.finalPeriod,
       volume: v.vol,
-      pan: v.pan,
+      pan: c.pan,
       note: v.note,
       position: v.pos,
       ...(c.trigger ? { trigger: c.trigger } : {}),
@@ -1014,6 +1017,6 @@ export class ProTrackerSequencer implements Sequencer {
   /** Whether the channel holds a voice whose sample has not run out (the trace lists these). */
   isListed(chn: number): boolean {
     const c = this.channels[chn];
-    return c !== undefined && c.voice.mapped && !c.sampleEnded;
+    return c?.voice.mapped === true && !c.sampleEnded;
   }
 }
