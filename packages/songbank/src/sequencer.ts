@@ -1,5 +1,13 @@
 import { SequencerError } from './errors.js';
-import { MAX_PT_NOTE, MIN_PT_NOTE, notePeriod, periodToNote, type Tuning } from './periods.js';
+import {
+  MAX_PT_NOTE,
+  MIN_PT_NOTE,
+  notePeriod,
+  periodToNote,
+  protrackerArpeggio,
+  protrackerGlissando,
+  type Tuning,
+} from './periods.js';
 import type { Cell, Sample, Song } from './song.js';
 
 /** Options of `createSequencer`. */
@@ -26,7 +34,7 @@ export interface ChannelTick {
   readonly sample: number;
   /** The instrument last selected on the channel, 0-based (-1 none); a queued swap plays it next. */
   readonly instrument: number;
-  /** Amiga period with all effects applied (0 when the channel never played). */
+  /** The Amiga period playing, all effects applied (0 before the channel's first note). */
   readonly period: number;
   /** Final volume 0..64 (tremolo and cuts applied). */
   readonly volume: number;
@@ -295,7 +303,8 @@ export class ProTrackerSequencer implements Sequencer {
     // Amiga LRRL: channels 0 and 3 left, 1 and 2 right, repeating every four.
     this.basePan = this.channels.map((_, i) => {
       const right = ((i + 1) >> 1) % 2 === 1;
-      return Math.trunc(((right ? 255 : 0) - 128) * separation);
+      // (+ 0 turns the -0 of a mono left channel into 0.)
+      return Math.trunc(((right ? 255 : 0) - 128) * separation) + 0;
     });
     this.channels.forEach((c, i) => {
       c.pan = this.basePan[i] ?? 0;
@@ -770,9 +779,22 @@ export class ProTrackerSequencer implements Sequencer {
     const period = Math.max(0.1, c.period);
     const arp = c.arpeggio[c.arpCount] ?? 0;
     c.arpCount = (c.arpCount + 1) % c.arpSize;
-    // Offsets from the note's own period, in 1/128 semitones, as the reference player counts them.
-    let semitones = 12 * Math.log2(notePeriod(c.note, 0) / (period + vibrato));
-    if (c.glissando && c.flags & TONEPORTA) semitones = Math.round(semitones);
+    const final =
+      this.tuning === 'protracker'
+        ? this.tablePeriod(c, period + vibrato, arp)
+        : this.equalPeriod(c, period + vibrato, arp);
+    c.voice.period = final;
+    c.finalPeriod = final;
+    c.reportedPeriod = Math.max(this.minPeriod(c.finetune), Math.min(this.maxPeriod(c.finetune), final));
+  }
+
+  /** Arpeggio and glissando in equal temperament, counted from the note's own period. */
+  private equalPeriod(c: Channel, period: number, arp: number): number {
+    const glissando = c.glissando && (c.flags & TONEPORTA) !== 0;
+    if (arp === 0 && !glissando) return period;
+    const base = notePeriod(c.note, 0);
+    let semitones = 12 * Math.log2(base / period);
+    if (glissando) semitones = Math.round(semitones);
     if (arp !== 0) {
       semitones += arp;
       // ProTracker reads its period table past the end for the highest notes:
@@ -780,10 +802,18 @@ export class ProTrackerSequencer implements Sequencer {
       if (c.note + arp > MAX_PT_NOTE + 1) semitones -= 36;
       else if (c.note + arp > MAX_PT_NOTE) c.voice.vol = 0;
     }
-    const final = notePeriod(c.note, 0) / 2 ** (semitones / 12);
-    c.voice.period = final;
-    c.finalPeriod = final;
-    c.reportedPeriod = Math.max(this.minPeriod(c.finetune), Math.min(this.maxPeriod(c.finetune), final));
+    return base / 2 ** (semitones / 12);
+  }
+
+  /** Arpeggio and glissando read from ProTracker's period table, overflow included. */
+  private tablePeriod(c: Channel, period: number, arp: number): number {
+    if (arp !== 0) {
+      const p = protrackerArpeggio(period, c.finetune, arp);
+      if (p > 0) return p;
+      c.voice.vol = 0;
+      return period;
+    }
+    return c.glissando && c.flags & TONEPORTA ? protrackerGlissando(period, c.finetune) : period;
   }
 
   // ---- the voice: sample selection and position, as Paula plays it ----
@@ -968,9 +998,9 @@ export class ProTrackerSequencer implements Sequencer {
     const tick: ChannelTick = {
       sample: sounding && !v.paused ? v.smp : -1,
       instrument: v.mapped ? v.ins : c.ins,
-      period: c.reportedPeriod,
+      period: c.finalPeriod,
       volume: v.vol,
-      pan: v.pan,
+      pan: c.pan,
       note: v.note,
       position: v.pos,
       ...(c.trigger ? { trigger: c.trigger } : {}),
@@ -979,9 +1009,14 @@ export class ProTrackerSequencer implements Sequencer {
     return tick;
   }
 
+  /** The channel's period as the reference player reports it: clamped to the note range of its finetune. */
+  reportedPeriod(chn: number): number {
+    return this.channels[chn]?.reportedPeriod ?? 0;
+  }
+
   /** Whether the channel holds a voice whose sample has not run out (the trace lists these). */
   isListed(chn: number): boolean {
     const c = this.channels[chn];
-    return c !== undefined && c.voice.mapped && !c.sampleEnded;
+    return c?.voice.mapped === true && !c.sampleEnded;
   }
 }
