@@ -73,6 +73,11 @@ export function referenceView(layout: ReferenceLayout, exclude?: string, extraWo
         if (view.largestFreeRun(w) >= length) return w;
       return -1;
     },
+    smallestFreeRunAtLeast: (w, length) =>
+      runsAt(w)
+        .map((r) => r.count)
+        .filter((c) => c >= length)
+        .reduce((m, c) => (m === 0 || c < m ? c : m), 0),
     freeRunCount: (w) => runsAt(w).length,
     freeRunStart: (w, i) => runsAt(w)[i]?.start ?? 0,
     freeRunLength: (w, i) => runsAt(w)[i]?.count ?? 0,

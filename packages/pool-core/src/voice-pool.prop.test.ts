@@ -53,6 +53,7 @@ function describeView(view: PoolView): string {
       view.freeRuns(w),
       free.join(''),
       [1, 2, 5, 8].map((n) => view.nextWorkletWithRun(n, Math.max(0, w))),
+      [1, 2, 3, 5, 8, 16].map((n) => view.smallestFreeRunAtLeast(w, n)),
     ]);
   }
   return JSON.stringify(parts);
