@@ -125,6 +125,7 @@ describe('createSequencer: notes, samples and panning', () => {
     });
     // 300 frames at C-2 (8287 Hz) last about 36 ms: they run out during the second tick.
     expect(ticks.slice(0, 4).map((t) => t.channels[0]?.sample)).toEqual([0, -1, -1, -1]);
+    expect(ticks.slice(0, 4).map((t) => t.channels[0]?.cut)).toEqual([undefined, true, undefined, undefined]);
     expect(ticks.slice(0, 60).every((t) => t.channels[1]?.sample === 1)).toBe(true);
   });
 

@@ -46,6 +46,8 @@ export interface ChannelTick {
   readonly trigger?: { readonly sample: number; readonly offset: number };
   /** The playback position in the sample (frames) at the end of the tick. */
   readonly position: number;
+  /** Set on the tick the channel falls silent (its sample ran out, was swapped for an empty one, or stopped). */
+  readonly cut?: true;
 }
 
 /** One tick of the song. */
@@ -228,6 +230,8 @@ class Channel {
   finalPeriod = 0;
   reportedPeriod = 0;
   trigger: { sample: number; offset: number } | undefined;
+  /** The sample reported on the previous tick, to report when the channel falls silent. */
+  lastSample = -1;
 }
 
 /**
@@ -994,9 +998,11 @@ export class ProTrackerSequencer implements Sequencer {
 
   private report(c: Channel): ChannelTick {
     const v = c.voice;
-    const sounding = v.mapped && !c.sampleEnded;
+    const sample = v.mapped && !c.sampleEnded && !v.paused ? v.smp : -1;
+    const cut = c.lastSample >= 0 && sample < 0;
+    c.lastSample = sample;
     const tick: ChannelTick = {
-      sample: sounding && !v.paused ? v.smp : -1,
+      sample,
       instrument: v.mapped ? v.ins : c.ins,
       period: c.finalPeriod,
       volume: v.vol,
@@ -1004,6 +1010,7 @@ export class ProTrackerSequencer implements Sequencer {
       note: v.note,
       position: v.pos,
       ...(c.trigger ? { trigger: c.trigger } : {}),
+      ...(cut ? { cut: true as const } : {}),
     };
     c.trigger = undefined;
     return tick;
