@@ -424,6 +424,34 @@ describe('createSequencer: song flow', () => {
     expect(looping[24]).toMatchObject({ order: 0, row: 0, tick: 0 });
   });
 
+  it('ends on re-entering a played row by a jump, even with a loop pending', () => {
+    const ticks = play({
+      patterns: [
+        {
+          0: { 0: { effect: 0xe, param: 0x60 } },
+          3: { 1: { effect: 0xd, param: 0 } },
+          5: { 0: { effect: 0xe, param: 0x61 } },
+        },
+        { 0: { 0: { effect: 0xb, param: 0 }, 1: { effect: 0xd, param: 0x04 } } },
+      ],
+    });
+    const rows = ticks.filter((t) => t.tick === 0).map((t) => `${t.order}:${t.row}`);
+    expect(rows).toEqual([
+      '0:0',
+      '0:1',
+      '0:2',
+      '0:3',
+      '1:0',
+      '0:4',
+      '0:5',
+      '0:0',
+      '0:1',
+      '0:2',
+      '0:3',
+      '1:0',
+    ]);
+  });
+
   it('restarts at the restart position when looping', () => {
     const looping = play({ patterns: [{}, {}], restartPosition: 1 }, { loop: true }, 64 * 6 * 3);
     expect(looping[64 * 6 * 2]).toMatchObject({ order: 1, row: 0 });

@@ -294,6 +294,13 @@ export class ProTrackerSequencer implements Sequencer {
   private jumpLine = 0;
   private loopDest = -1;
   private loopsActive = 0;
+  /**
+   * The reference player's end detection counts a pattern loop as left when a
+   * position jump happens or a loop ends; re-entering a played (order, row) from
+   * another order then ends the song even while a loop count is still pending.
+   */
+  private insideLoop = false;
+  private enteredOrder = false;
   private readonly visited: Uint8Array[];
   private rowsSinceNew = 0;
 
@@ -368,7 +375,9 @@ export class ProTrackerSequencer implements Sequencer {
     const seen = this.visited[this.order];
     if (!seen) return true;
     const count = seen[this.row] ?? 0;
-    if (this.loopsActive === 0 && count > 0) {
+    const entered = this.enteredOrder;
+    this.enteredOrder = false;
+    if (count > 0 && (this.loopsActive === 0 || (entered && !this.insideLoop))) {
       if (!this.loop) return true;
       // Looping playback forgets the past and plays on.
       for (const v of this.visited) v.fill(0);
@@ -409,6 +418,7 @@ export class ProTrackerSequencer implements Sequencer {
     this.row = this.jumpLine < 64 ? this.jumpLine : 0;
     this.jumpLine = 0;
     this.frame = 0;
+    this.enteredOrder = true;
   }
 
   private readRow(): void {
@@ -589,6 +599,7 @@ export class ProTrackerSequencer implements Sequencer {
         this.jump = fxp;
         // A position jump cancels a break to a row set by a channel before it.
         this.jumpLine = 0;
+        this.insideLoop = false;
         break;
       case 0xc:
         c.volume = fxp;
@@ -681,6 +692,7 @@ export class ProTrackerSequencer implements Sequencer {
   private patternLoop(c: Channel, x: number): void {
     if (x === 0) {
       c.loopStart = this.row;
+      this.insideLoop = true;
       return;
     }
     if (c.loopCount) {
@@ -691,6 +703,7 @@ export class ProTrackerSequencer implements Sequencer {
       this.loopDest = c.loopStart;
       this.loopsActive++;
     }
+    if (this.loopDest < 0) this.insideLoop = false;
   }
 
   private toneporta(c: Channel, note: number): void {
