@@ -125,6 +125,7 @@ describe('createSequencer: notes, samples and panning', () => {
     });
     // 300 frames at C-2 (8287 Hz) last about 36 ms: they run out during the second tick.
     expect(ticks.slice(0, 4).map((t) => t.channels[0]?.sample)).toEqual([0, -1, -1, -1]);
+    expect(ticks.slice(0, 4).map((t) => t.channels[0]?.cut)).toEqual([undefined, true, undefined, undefined]);
     expect(ticks.slice(0, 60).every((t) => t.channels[1]?.sample === 1)).toBe(true);
   });
 
@@ -421,6 +422,34 @@ describe('createSequencer: song flow', () => {
     const looping = play(spec, { loop: true }, 100);
     expect(looping).toHaveLength(100);
     expect(looping[24]).toMatchObject({ order: 0, row: 0, tick: 0 });
+  });
+
+  it('ends on re-entering a played row by a jump, even with a loop pending', () => {
+    const ticks = play({
+      patterns: [
+        {
+          0: { 0: { effect: 0xe, param: 0x60 } },
+          3: { 1: { effect: 0xd, param: 0 } },
+          5: { 0: { effect: 0xe, param: 0x61 } },
+        },
+        { 0: { 0: { effect: 0xb, param: 0 }, 1: { effect: 0xd, param: 0x04 } } },
+      ],
+    });
+    const rows = ticks.filter((t) => t.tick === 0).map((t) => `${t.order}:${t.row}`);
+    expect(rows).toEqual([
+      '0:0',
+      '0:1',
+      '0:2',
+      '0:3',
+      '1:0',
+      '0:4',
+      '0:5',
+      '0:0',
+      '0:1',
+      '0:2',
+      '0:3',
+      '1:0',
+    ]);
   });
 
   it('restarts at the restart position when looping', () => {

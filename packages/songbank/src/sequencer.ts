@@ -46,6 +46,8 @@ export interface ChannelTick {
   readonly trigger?: { readonly sample: number; readonly offset: number };
   /** The playback position in the sample (frames) at the end of the tick. */
   readonly position: number;
+  /** Set on the tick the channel falls silent (its sample ran out, was swapped for an empty one, or stopped). */
+  readonly cut?: true;
 }
 
 /** One tick of the song. */
@@ -228,6 +230,8 @@ class Channel {
   finalPeriod = 0;
   reportedPeriod = 0;
   trigger: { sample: number; offset: number } | undefined;
+  /** The sample reported on the previous tick, to report when the channel falls silent. */
+  lastSample = -1;
 }
 
 /**
@@ -290,6 +294,13 @@ export class ProTrackerSequencer implements Sequencer {
   private jumpLine = 0;
   private loopDest = -1;
   private loopsActive = 0;
+  /**
+   * The reference player's end detection counts a pattern loop as left when a
+   * position jump happens or a loop ends; re-entering a played (order, row) from
+   * another order then ends the song even while a loop count is still pending.
+   */
+  private insideLoop = false;
+  private enteredOrder = false;
   private readonly visited: Uint8Array[];
   private rowsSinceNew = 0;
 
@@ -364,7 +375,9 @@ export class ProTrackerSequencer implements Sequencer {
     const seen = this.visited[this.order];
     if (!seen) return true;
     const count = seen[this.row] ?? 0;
-    if (this.loopsActive === 0 && count > 0) {
+    const entered = this.enteredOrder;
+    this.enteredOrder = false;
+    if (count > 0 && (this.loopsActive === 0 || (entered && !this.insideLoop))) {
       if (!this.loop) return true;
       // Looping playback forgets the past and plays on.
       for (const v of this.visited) v.fill(0);
@@ -405,6 +418,7 @@ export class ProTrackerSequencer implements Sequencer {
     this.row = this.jumpLine < 64 ? this.jumpLine : 0;
     this.jumpLine = 0;
     this.frame = 0;
+    this.enteredOrder = true;
   }
 
   private readRow(): void {
@@ -585,6 +599,7 @@ export class ProTrackerSequencer implements Sequencer {
         this.jump = fxp;
         // A position jump cancels a break to a row set by a channel before it.
         this.jumpLine = 0;
+        this.insideLoop = false;
         break;
       case 0xc:
         c.volume = fxp;
@@ -677,6 +692,7 @@ export class ProTrackerSequencer implements Sequencer {
   private patternLoop(c: Channel, x: number): void {
     if (x === 0) {
       c.loopStart = this.row;
+      this.insideLoop = true;
       return;
     }
     if (c.loopCount) {
@@ -687,6 +703,7 @@ export class ProTrackerSequencer implements Sequencer {
       this.loopDest = c.loopStart;
       this.loopsActive++;
     }
+    if (this.loopDest < 0) this.insideLoop = false;
   }
 
   private toneporta(c: Channel, note: number): void {
@@ -994,9 +1011,11 @@ export class ProTrackerSequencer implements Sequencer {
 
   private report(c: Channel): ChannelTick {
     const v = c.voice;
-    const sounding = v.mapped && !c.sampleEnded;
+    const sample = v.mapped && !c.sampleEnded && !v.paused ? v.smp : -1;
+    const cut = c.lastSample >= 0 && sample < 0;
+    c.lastSample = sample;
     const tick: ChannelTick = {
-      sample: sounding && !v.paused ? v.smp : -1,
+      sample,
       instrument: v.mapped ? v.ins : c.ins,
       period: c.finalPeriod,
       volume: v.vol,
@@ -1004,6 +1023,7 @@ export class ProTrackerSequencer implements Sequencer {
       note: v.note,
       position: v.pos,
       ...(c.trigger ? { trigger: c.trigger } : {}),
+      ...(cut ? { cut: true as const } : {}),
     };
     c.trigger = undefined;
     return tick;
