@@ -11,32 +11,15 @@ import {
   UNIT_PERIOD,
 } from '../test/node-audio.js';
 
-import { fourSamplers, loopedSampler } from '../test/patches.js';
+import { fourSamplers, loopedSampler, play } from '../test/patches.js';
 import { createDedicatedInstrument } from './dedicated-instrument.js';
 import type { WorkletRuntimeError } from './errors.js';
-import type { Instrument } from './instrument.js';
 import type { SamplerPatch } from './patch.js';
 import { createWorkletPool } from './worklet-pool.js';
 
 afterEach(renderPending);
 
 const node = { AudioWorkletNode: NodeAudioWorkletNode };
-
-/** The same notes, slides and releases for instrument `k`. */
-function play(inst: Instrument, k: number): void {
-  const periods = [428, 340, 254, 214, 302];
-  for (let n = 0; n < 6; n++) {
-    const time = (n * 1500 + k * 37) / RATE;
-    const v = inst.noteOn({
-      time,
-      period: periods[(n + k) % 5] as number,
-      volume: 20 + 8 * n,
-      pan: ((n % 3) - 1) * 0.5 + 0.1 * k,
-    });
-    inst.set({ time: time + 400 / RATE, voice: v, period: (periods[n % 5] as number) + 7 * k, volume: 40 });
-    if (n % 2 === 0) inst.noteOff({ time: time + 2000 / RATE, voice: v });
-  }
-}
 
 describe('WorkletPool in node-web-audio-api', () => {
   it('isolation: four samplers in one pooled worklet render exactly as each alone in its own worklet', async () => {

@@ -1,4 +1,5 @@
 // Sampler patches the suites share: four different samples in the three formats.
+import type { Instrument } from '../src/instrument.js';
 import type { SamplerPatch } from '../src/patch.js';
 
 /** Deterministic pseudo-random values in -1..1. */
@@ -51,4 +52,21 @@ export function loopedSampler(): SamplerPatch {
     loopStart: 1000,
     loopLength: 1000,
   };
+}
+
+/** The same notes, slides and releases for instrument `k` (at 48 kHz). */
+export function play(inst: Instrument, k: number): void {
+  const rate = 48000;
+  const periods = [428, 340, 254, 214, 302];
+  for (let n = 0; n < 6; n++) {
+    const time = (n * 1500 + k * 37) / rate;
+    const v = inst.noteOn({
+      time,
+      period: periods[(n + k) % 5] as number,
+      volume: 20 + 8 * n,
+      pan: ((n % 3) - 1) * 0.5 + 0.1 * k,
+    });
+    inst.set({ time: time + 400 / rate, voice: v, period: (periods[n % 5] as number) + 7 * k, volume: 40 });
+    if (n % 2 === 0) inst.noteOff({ time: time + 2000 / rate, voice: v });
+  }
 }
