@@ -125,20 +125,54 @@ describe('loadMod on hand-built files', () => {
     expect(song.samples[0]?.data.length).toBe(8);
   });
 
-  it('reads a 15-sample Soundtracker module, with loop starts in bytes', () => {
+  it('reads a 15-sample Soundtracker module, keeping only the looped part of a looped sample', () => {
+    const data = Array.from({ length: 16 }, (_, i) => i);
     const bytes = buildMod({
       title: 'st tune',
       channels: 4,
-      samples: [{ name: 'st-01:drum', words: 8, volume: 50, loopStartField: 6, loopWords: 4 }],
+      // The loop start is in bytes here: bytes 6..13 loop, 0..5 (the attack) and 14..15 never play.
+      samples: [
+        { name: 'st-01:drum', words: 8, volume: 50, loopStartField: 6, loopWords: 4, data },
+        { words: 4 },
+      ],
       songLength: 1,
+      restart: 0x20,
       orders: [0],
-      patterns: [pattern({ 0: [{ period: 428, sample: 1 }] })],
+      patterns: [pattern({ 0: [{ period: 428, sample: 1, effect: 0xf, param: 0x40 }] })],
     });
     const song = loadMod(bytes);
     expect(songProblems(song)).toEqual([]);
     expect(song.format).toEqual({ kind: 'soundtracker' });
     expect(song.samples).toHaveLength(15);
-    expect(song.samples[0]).toMatchObject({ volume: 50, loopStart: 6, loopLength: 8 });
+    expect(song.samples[0]).toMatchObject({ volume: 50, loopStart: 0, loopLength: 8 });
+    expect(Array.from(song.samples[0]?.data ?? [])).toEqual([6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(song.samples[1]?.data.length).toBe(8);
+    expect(song.tempo).toBeUndefined();
+    expect(song.patterns[0]?.rows[0]?.[0]).toMatchObject({ effect: 0xf, param: 0x40 });
+  });
+
+  it('reads Ultimate Soundtracker tempo and its 1xy arpeggio and 2xy bend', () => {
+    const bytes = buildMod({
+      channels: 4,
+      samples: [{ words: 8 }],
+      songLength: 1,
+      restart: 0x64,
+      orders: [0],
+      patterns: [
+        pattern({
+          0: [{ period: 428, sample: 1, effect: 1, param: 0x37 }],
+          1: [{ effect: 2, param: 0x03 }],
+          2: [{ effect: 2, param: 0x50 }],
+        }),
+      ],
+    });
+    const song = loadMod(bytes);
+    expect(song.tempo).toBe(100);
+    expect(song.patterns[0]?.rows.slice(0, 3).map((r) => [r[0]?.effect, r[0]?.param])).toEqual([
+      [0, 0x37],
+      [1, 0x03],
+      [2, 0x05],
+    ]);
   });
 
   it('reads Digital Tracker FA08 modules, whose patterns start 4 bytes after the tag', () => {

@@ -126,7 +126,7 @@ function loadTagged(bytes: Uint8Array, tag: string, channels: number): Song {
 }
 
 function loadSoundtracker(bytes: Uint8Array): Song {
-  const samples = readSampleHeaders(bytes, ST.samples, true);
+  const headers = readSampleHeaders(bytes, ST.samples, true);
   const { orders, stored } = readOrders(bytes, ST.songLength, ST.orders, false);
   const patternBytes = ROWS * 4 * CELL_BYTES;
   const patternCount = choosePatternCount(
@@ -135,7 +135,7 @@ function loadSoundtracker(bytes: Uint8Array): Song {
     patternBytes,
     stored.all + 1,
     stored.inSong + 1,
-    samples,
+    headers,
   );
   const end = ST.patterns + patternCount * patternBytes;
   if (end > bytes.length) {
@@ -145,16 +145,73 @@ function loadSoundtracker(bytes: Uint8Array): Song {
       `truncated Soundtracker module: ${patternCount} patterns need bytes ${ST.patterns}..${end}, the file ends at ${bytes.length}`,
     );
   }
-  const patterns: Pattern[] = [];
+  let patterns: Pattern[] = [];
   for (let p = 0; p < patternCount; p++) patterns.push(readPattern(bytes, ST.patterns + p * patternBytes, 4));
+  // Soundtracker never plays the bytes before a sample's repeat start (the attack),
+  // nor those after its loop: keep only what sounds, as a loop from 0.
+  const samples = readSampleData(bytes, headers, end).map((s, i): Sample => {
+    const skip = Math.min(headers[i]?.loopStart ?? 0, s.data.length);
+    if (skip === 0 && s.loopLength <= 2) return s;
+    const looped = s.loopLength > 2;
+    const data = s.data.slice(skip, looped ? skip + s.loopLength : s.data.length);
+    return { ...s, data, loopStart: 0, loopLength: looped ? data.length : s.loopLength };
+  });
+  const restartByte = bytes[ST.restart] ?? 0;
+  const ultimate = isUltimateSoundtracker(bytes, patterns, restartByte);
+  if (ultimate) patterns = patterns.map(ultimateEffects);
   return {
     title: readName(bytes, 0, 20),
     format: { kind: 'soundtracker' },
     channels: 4,
-    samples: readSampleData(bytes, samples, end),
+    samples,
     orders,
     restartPosition: 0,
     patterns,
+    ...(ultimate && restartByte !== 125 ? { tempo: restartByte } : {}),
+  };
+}
+
+/**
+ * Ultimate Soundtracker (the first one) stores its tempo where later trackers put the
+ * restart position (usually 0x78 = 120 BPM), has no finetune, short samples, and only
+ * two effects: 1xy arpeggio and 2xy pitch bend.
+ */
+function isUltimateSoundtracker(
+  bytes: Uint8Array,
+  patterns: readonly Pattern[],
+  restartByte: number,
+): boolean {
+  if (restartByte < 0x40) return false;
+  for (let i = 0; i < ST.samples; i++) {
+    const at = 20 + i * SAMPLE_HEADER_BYTES;
+    if ((bytes[at + 24] ?? 0) !== 0) return false;
+    if (u16(bytes, at + 22) > 0x1387 || u16(bytes, at + 26) > 9999 || u16(bytes, at + 28) > 0x1387)
+      return false;
+  }
+  for (const p of patterns) {
+    for (const row of p.rows) {
+      for (const c of row) {
+        if (c.effect === 0 && c.param !== 0) return false;
+        if (c.effect === 0 || ((c.effect === 1 || c.effect === 2) && c.param === 0)) continue;
+        if (c.effect !== 1 && c.effect !== 2) return false;
+        if (c.effect === 2 && c.param >> 4 !== 0 && (c.param & 0xf) !== 0) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** Ultimate Soundtracker's 1xy arpeggio and 2xy bend (x down, y up) in ProTracker terms. */
+function ultimateEffects(p: Pattern): Pattern {
+  return {
+    rows: p.rows.map((row) =>
+      row.map((c): Cell => {
+        if (c.effect === 1) return { ...c, effect: 0 };
+        if (c.effect === 2 && c.param >> 4 === 0) return { ...c, effect: 1 };
+        if (c.effect === 2) return { ...c, param: c.param >> 4 };
+        return c;
+      }),
+    ),
   };
 }
 
