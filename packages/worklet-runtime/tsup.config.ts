@@ -1,4 +1,25 @@
+import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 import { preset } from '../../tsup.preset';
+import { defines, embeddedModule } from './build-support';
 
-export default defineConfig(preset({ entry: ['src/index.ts'] }));
+const embedded: Plugin = {
+  name: 'embedded',
+  setup(build) {
+    build.onResolve({ filter: /^embedded:/ }, (args) => ({ path: args.path, namespace: 'embedded' }));
+    build.onLoad({ filter: /.*/, namespace: 'embedded' }, async (args) => ({
+      contents: (await embeddedModule(args.path)) ?? '',
+      loader: 'js',
+    }));
+  },
+};
+
+// The processor is its own entry (dist/processor.js, for hosts that load it as a file);
+// the main entry also carries it inline, so it needs no bundler to find it.
+export default defineConfig(
+  preset({
+    entry: ['src/index.ts', 'src/processor.ts'],
+    define: defines(),
+    esbuildPlugins: [embedded],
+  }),
+);

@@ -1,5 +1,19 @@
 import { defineConfig } from 'vitest/config';
+import { defines, embeddedModule } from './build-support';
 
 export default defineConfig({
-  test: { setupFiles: ['../../vitest.fast-check.ts'], include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  define: defines(),
+  plugins: [
+    {
+      name: 'embedded',
+      resolveId: (id) => (id.startsWith('embedded:') ? `\0${id}` : undefined),
+      load: (id) => (id.startsWith('\0embedded:') ? embeddedModule(id.slice(1)) : undefined),
+    },
+  ],
+  test: {
+    setupFiles: ['../../vitest.fast-check.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
 });

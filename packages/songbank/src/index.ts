@@ -1,8 +1,17 @@
-/** The typed error loadMod throws: a stable `code` and the byte `offset` of the problem. */
-/** The typed error createSequencer throws for bad options or an unplayable song. */
+/** The bundled default song ("First Light": 4 channels, 8 synthesized instruments, 40 s) and its MOD bytes. */
+export { defaultSong, defaultSongBytes } from './default-song.js';
+/** The typed errors of loadMod (with the byte `offset`) and createSequencer. */
 export { SequencerError, type SequencerErrorCode, SongLoadError, type SongLoadErrorCode } from './errors.js';
 /** Parses MOD bytes (ProTracker, Startrekker, xCHN/xxCH, Soundtracker) into a Song. */
 export { loadMod } from './mod-loader.js';
+/** Writes a Song as a ProTracker MOD file (M.K., M!K!, FLT4, xCHN, xxCH); SongWriteError names the bad field. */
+export {
+  channelsForTag,
+  SongWriteError,
+  type SongWriteErrorCode,
+  tagForChannels,
+  writeMod,
+} from './mod-writer.js';
 /** Amiga period helpers: note periods (equal or ProTracker tuning) and note lookup. */
 export { notePeriod, periodToNote, periodToRate, type Tuning } from './periods.js';
 /** Creates a ProTracker 1/2 tick sequencer over a Song (DOM-free). */
@@ -18,3 +27,5 @@ export type { Cell, Pattern, Sample, Song, SongFormat } from './song.js';
 export { songProblems } from './song-invariants.js';
 /** Prints a song's playback, tick by tick, in the reference mixer-data trace format. */
 export { type TraceOptions, traceSong } from './trace.js';
+/** Encodes an AudioBuffer (or any buffer-like object) as a 16-bit PCM or 32-bit float WAV file. */
+export { type AudioBufferLike, encodeWav, WavEncodeError, type WavOptions } from './wav.js';

@@ -1,0 +1,645 @@
+// The voice engine that runs inside one AudioWorkletNode. It holds N voices and up to
+// M slots; a slot is one instrument (a sampler or a small synth) with its own patch and
+// its own sample memory, and renders into its own stereo buffer so that instruments
+// sharing a node never mix inside it.
+//
+// Everything lives in raw linear memory at offsets computed once by `init`, so the
+// render path touches no allocator: voices, patch records, the per-slot output buffers,
+// then a heap for sample data managed by a free list that grows memory only when no
+// free block fits. A patch record is filled when a load arrives and a voice plays one
+// record into one slot's output; the host decides which record is current for a slot
+// at each frame, so a load can be scheduled while the slot's previous patch still plays.
+
+const QUANTUM: i32 = 128;
+const PAL_CLOCK: f64 = 7093789.2;
+const TWO_PI: f64 = 6.283185307179586;
+
+// Voice record: 32 f64 fields.
+const VOICE_STRIDE: i32 = 256;
+const V_ACTIVE: i32 = 0;
+const V_SLOT: i32 = 8;
+const V_POS: i32 = 16;
+const V_STEP: i32 = 24;
+const V_GAIN_L: i32 = 32;
+const V_GAIN_R: i32 = 40;
+const V_VOLUME: i32 = 48;
+const V_PAN: i32 = 56;
+const V_VELOCITY: i32 = 64;
+const V_PHASE: i32 = 72;
+const V_ENV: i32 = 80;
+const V_STAGE: i32 = 88;
+const V_RELEASE_STEP: i32 = 96;
+const V_Z1: i32 = 104;
+const V_Z2: i32 = 112;
+const V_SEED: i32 = 120;
+const V_ENDED: i32 = 128;
+const V_FREQ: i32 = 136;
+const V_RECORD: i32 = 144;
+
+// Patch record: 32 f64 fields.
+const PATCH_STRIDE: i32 = 256;
+const P_KIND: i32 = 0;
+const P_PTR: i32 = 8;
+const P_FRAMES: i32 = 16;
+const P_FORMAT: i32 = 24;
+const P_LOOP_START: i32 = 32;
+const P_LOOP_END: i32 = 40;
+const P_LOOPED: i32 = 48;
+const P_VOLUME: i32 = 56;
+const P_FINETUNE: i32 = 64;
+const P_BASE_FREQ: i32 = 72;
+const P_INTERP: i32 = 80;
+const P_WAVEFORM: i32 = 88;
+const P_ATTACK: i32 = 96;
+const P_DECAY: i32 = 104;
+const P_SUSTAIN: i32 = 112;
+const P_RELEASE: i32 = 120;
+const P_CUTOFF: i32 = 128;
+const P_RESONANCE: i32 = 136;
+const P_B0: i32 = 144;
+const P_B1: i32 = 152;
+const P_B2: i32 = 160;
+const P_A1: i32 = 168;
+const P_A2: i32 = 176;
+
+const KIND_EMPTY: f64 = 0;
+const KIND_SAMPLER: f64 = 1;
+const KIND_SYNTH: f64 = 2;
+
+const STAGE_ATTACK: f64 = 0;
+const STAGE_DECAY: f64 = 1;
+const STAGE_SUSTAIN: f64 = 2;
+const STAGE_RELEASE: f64 = 3;
+
+// Free-list block header: u32 size (header included), u32 next free block (0 = none).
+const HEADER: u32 = 8;
+const MIN_SPLIT: u32 = 64;
+
+let voiceCount: i32 = 0;
+let slotCount: i32 = 0;
+let recordCount: i32 = 0;
+let sampleRate: f64 = 48000;
+let voicesBase: usize = 0;
+let recordsBase: usize = 0;
+let outputsBase: usize = 0;
+let heapStart: usize = 0;
+let freeHead: usize = 0;
+let endedCount: i32 = 0;
+
+function voicePtr(v: i32): usize {
+  return voicesBase + <usize>(v * VOICE_STRIDE);
+}
+
+function recordPtr(record: i32): usize {
+  return recordsBase + <usize>(record * PATCH_STRIDE);
+}
+
+function vget(p: usize, field: i32): f64 {
+  return load<f64>(p + <usize>field);
+}
+
+function vset(p: usize, field: i32, value: f64): void {
+  store<f64>(p + <usize>field, value);
+}
+
+function align8(n: usize): usize {
+  return (n + 7) & ~(<usize>7);
+}
+
+/** Lays out voices, patch records and slot outputs; returns 0, or -1 if memory cannot grow. */
+export function init(voices: i32, slots: i32, records: i32, rate: f64): i32 {
+  voiceCount = voices;
+  slotCount = slots;
+  recordCount = records;
+  sampleRate = rate;
+  const base = align8(__heap_base);
+  voicesBase = base;
+  recordsBase = voicesBase + <usize>(voices * VOICE_STRIDE);
+  outputsBase = recordsBase + <usize>(records * PATCH_STRIDE);
+  heapStart = align8(outputsBase + <usize>(slots * 2 * QUANTUM * 4));
+  const end = (<usize>memory.size()) << 16;
+  if (heapStart + 4096 > end) {
+    const pages = <i32>((heapStart + 4096 - end + 65535) >> 16);
+    if (memory.grow(pages) < 0) return -1;
+  }
+  memory.fill(voicesBase, 0, heapStart - voicesBase);
+  freeHead = 0;
+  const memEnd = (<usize>memory.size()) << 16;
+  if (memEnd - heapStart >= <usize>MIN_SPLIT) addFree(heapStart, <u32>(memEnd - heapStart));
+  endedCount = 0;
+  return 0;
+}
+
+/** Bytes of linear memory in use by this instance. */
+export function memoryBytes(): i32 {
+  return <i32>(memory.size() << 16);
+}
+
+/** Address of a slot's left output buffer (128 f32); the right one follows it. */
+export function outputPtr(slot: i32): usize {
+  return outputsBase + <usize>(slot * 2 * QUANTUM * 4);
+}
+
+// ---- sample memory: address-ordered free list with coalescing ----
+
+function blockSize(b: usize): u32 {
+  return load<u32>(b);
+}
+
+function blockNext(b: usize): usize {
+  return <usize>load<u32>(b, 4);
+}
+
+function setBlock(b: usize, size: u32, next: usize): void {
+  store<u32>(b, size);
+  store<u32>(b, <u32>next, 4);
+}
+
+function addFree(b: usize, size: u32): void {
+  let prev: usize = 0;
+  let cur = freeHead;
+  while (cur !== 0 && cur < b) {
+    prev = cur;
+    cur = blockNext(cur);
+  }
+  setBlock(b, size, cur);
+  if (prev === 0) freeHead = b;
+  else setBlock(prev, blockSize(prev), b);
+  // Merge with the following block, then with the preceding one.
+  if (cur !== 0 && b + <usize>size === cur) {
+    setBlock(b, size + blockSize(cur), blockNext(cur));
+  }
+  if (prev !== 0 && prev + <usize>blockSize(prev) === b) {
+    setBlock(prev, blockSize(prev) + blockSize(b), blockNext(b));
+  }
+}
+
+function takeFirstFit(need: u32): usize {
+  let prev: usize = 0;
+  let cur = freeHead;
+  while (cur !== 0) {
+    const size = blockSize(cur);
+    if (size >= need) {
+      let next = blockNext(cur);
+      if (size - need >= MIN_SPLIT) {
+        const rest = cur + <usize>need;
+        setBlock(rest, size - need, next);
+        next = rest;
+        store<u32>(cur, need);
+      }
+      if (prev === 0) freeHead = next;
+      else setBlock(prev, blockSize(prev), next);
+      store<u32>(cur, 0xffffffff, 4);
+      return cur + <usize>HEADER;
+    }
+    prev = cur;
+    cur = blockNext(cur);
+  }
+  return 0;
+}
+
+/** Reserves `bytes` of sample memory; returns its address, or 0 when memory cannot grow. */
+export function alloc(bytes: i32): usize {
+  if (bytes < 0) return 0;
+  const need = <u32>align8(<usize>bytes + <usize>HEADER);
+  let p = takeFirstFit(need);
+  if (p !== 0) return p;
+  // Nothing fits: grow by just enough, counting a free block that already ends at the top.
+  const end = (<usize>memory.size()) << 16;
+  let tailFree: usize = 0;
+  let cur = freeHead;
+  while (cur !== 0) {
+    if (cur + <usize>blockSize(cur) === end) tailFree = <usize>blockSize(cur);
+    cur = blockNext(cur);
+  }
+  const missing = <usize>need - tailFree;
+  const pages = <i32>((missing + 65535) >> 16);
+  if (memory.grow(pages) < 0) return 0;
+  addFree(end, <u32>((<usize>pages) << 16));
+  p = takeFirstFit(need);
+  return p;
+}
+
+/** Returns a block from `alloc` to the free list. */
+export function free(p: usize): void {
+  if (p === 0) return;
+  const b = p - <usize>HEADER;
+  addFree(b, blockSize(b));
+}
+
+/** Total bytes in free blocks (for tests of reuse). */
+export function freeBytes(): i32 {
+  let total: i32 = 0;
+  let cur = freeHead;
+  while (cur !== 0) {
+    total += <i32>blockSize(cur);
+    cur = blockNext(cur);
+  }
+  return total;
+}
+
+// ---- patch records ----
+
+/** Fills free record `record` with a sampler patch whose data was written at `ptr` (from `alloc`). */
+export function stageSampler(
+  record: i32,
+  ptr: usize,
+  frames: i32,
+  format: i32,
+  loopStart: i32,
+  loopLength: i32,
+  volume: f64,
+  finetune: f64,
+  baseFrequency: f64,
+  interpolate: i32,
+): void {
+  const s = recordPtr(record);
+  memory.fill(s, 0, PATCH_STRIDE);
+  vset(s, P_KIND, KIND_SAMPLER);
+  vset(s, P_PTR, <f64>ptr);
+  vset(s, P_FRAMES, <f64>frames);
+  vset(s, P_FORMAT, <f64>format);
+  // A loop of 2 words (4 frames) or less is no loop, as in ProTracker's replen convention.
+  const looped = loopLength > 4 && loopStart + loopLength <= frames;
+  vset(s, P_LOOPED, looped ? 1 : 0);
+  vset(s, P_LOOP_START, looped ? <f64>loopStart : 0);
+  vset(s, P_LOOP_END, looped ? <f64>(loopStart + loopLength) : <f64>frames);
+  vset(s, P_VOLUME, volume);
+  vset(s, P_FINETUNE, finetune);
+  vset(s, P_BASE_FREQ, baseFrequency);
+  vset(s, P_INTERP, <f64>interpolate);
+}
+
+/** Fills free record `record` with a synth patch. */
+export function stageSynth(
+  record: i32,
+  waveform: i32,
+  attack: f64,
+  decay: f64,
+  sustain: f64,
+  release: f64,
+  cutoff: f64,
+  resonance: f64,
+  volume: f64,
+): void {
+  const s = recordPtr(record);
+  memory.fill(s, 0, PATCH_STRIDE);
+  vset(s, P_KIND, KIND_SYNTH);
+  vset(s, P_WAVEFORM, <f64>waveform);
+  vset(s, P_ATTACK, attack);
+  vset(s, P_DECAY, decay);
+  vset(s, P_SUSTAIN, sustain);
+  vset(s, P_RELEASE, release);
+  vset(s, P_CUTOFF, cutoff);
+  vset(s, P_RESONANCE, resonance);
+  vset(s, P_VOLUME, volume);
+  // RBJ low-pass biquad; resonance 0..1 maps to Q 0.707..12.
+  const fc = Math.min(Math.max(cutoff, 10), sampleRate * 0.45);
+  const q = Math.SQRT1_2 + resonance * 11.3;
+  const w0 = (TWO_PI * fc) / sampleRate;
+  const alpha = Math.sin(w0) / (2 * q);
+  const cosw = Math.cos(w0);
+  const a0 = 1 + alpha;
+  vset(s, P_B0, (1 - cosw) / 2 / a0);
+  vset(s, P_B1, (1 - cosw) / a0);
+  vset(s, P_B2, (1 - cosw) / 2 / a0);
+  vset(s, P_A1, (-2 * cosw) / a0);
+  vset(s, P_A2, (1 - alpha) / a0);
+}
+
+/** Empties a record: voices playing it stop and its sample memory returns to the free list. */
+export function freeRecord(record: i32): void {
+  const s = recordPtr(record);
+  for (let v = 0; v < voiceCount; v++) {
+    const p = voicePtr(v);
+    if (vget(p, V_ACTIVE) !== 0 && <i32>vget(p, V_RECORD) === record) vset(p, V_ACTIVE, 0);
+  }
+  if (vget(s, P_KIND) === KIND_SAMPLER) free(<usize>vget(s, P_PTR));
+  memory.fill(s, 0, PATCH_STRIDE);
+}
+
+/** Stops every voice that renders into `slot`. */
+export function silenceSlot(slot: i32): void {
+  for (let v = 0; v < voiceCount; v++) {
+    const p = voicePtr(v);
+    if (vget(p, V_ACTIVE) !== 0 && <i32>vget(p, V_SLOT) === slot) vset(p, V_ACTIVE, 0);
+  }
+}
+
+/** Empties every record and stops every voice. */
+export function resetAll(): void {
+  for (let r = 0; r < recordCount; r++) freeRecord(r);
+  for (let v = 0; v < voiceCount; v++) memory.fill(voicePtr(v), 0, VOICE_STRIDE);
+  endedCount = 0;
+}
+
+/** 1 for a sampler, 2 for a synth, 0 for an empty record. */
+export function recordKind(record: i32): i32 {
+  return <i32>vget(recordPtr(record), P_KIND);
+}
+
+// ---- voices ----
+
+function updateGains(p: usize): void {
+  const level = (vget(p, V_VOLUME) / 64) * vget(p, V_VELOCITY);
+  const pan = vget(p, V_PAN);
+  vset(p, V_GAIN_L, level * Math.min(1, 1 - pan));
+  vset(p, V_GAIN_R, level * Math.min(1, 1 + pan));
+}
+
+function applyPitch(p: usize, a: usize, mode: i32, value: f64): void {
+  // mode 0: Amiga period (PAL clock); mode 1: frequency in Hz.
+  const kind = vget(a, P_KIND);
+  if (kind === KIND_SAMPLER) {
+    if (mode === 0) {
+      vset(p, V_STEP, PAL_CLOCK / (2 * value) / sampleRate);
+    } else {
+      const fine = 2 ** (vget(a, P_FINETUNE) / 96);
+      vset(p, V_STEP, (value / vget(a, P_BASE_FREQ)) * fine);
+    }
+  } else {
+    const hz = mode === 0 ? PAL_CLOCK / (2 * value) : value;
+    vset(p, V_FREQ, hz / sampleRate);
+  }
+}
+
+function seek(p: usize, a: usize, offset: f64): void {
+  if (offset < vget(a, P_LOOP_END)) {
+    vset(p, V_POS, offset);
+  } else if (vget(a, P_LOOPED) !== 0) {
+    vset(p, V_POS, vget(a, P_LOOP_START));
+  } else {
+    // An offset past the end of a one-shot sample plays nothing.
+    vset(p, V_ACTIVE, 0);
+  }
+}
+
+/**
+ * Starts `voice` playing patch `record` into `slot`'s output. mode 0 = period, 1 = Hz.
+ * volume < 0 takes the patch's default volume; localVoice is the voice's index inside
+ * its instrument. Returns -1 if the record is empty.
+ */
+export function noteOn(
+  voice: i32,
+  slot: i32,
+  record: i32,
+  mode: i32,
+  pitch: f64,
+  volume: f64,
+  pan: f64,
+  offset: f64,
+  velocity: f64,
+  localVoice: i32,
+): i32 {
+  const a = recordPtr(record);
+  const kind = vget(a, P_KIND);
+  if (kind === KIND_EMPTY) return -1;
+  const p = voicePtr(voice);
+  // A retriggered voice that had ended but was not yet reported keeps the count right.
+  if (vget(p, V_ENDED) !== 0) endedCount--;
+  memory.fill(p, 0, VOICE_STRIDE);
+  vset(p, V_ACTIVE, 1);
+  vset(p, V_SLOT, <f64>slot);
+  vset(p, V_RECORD, <f64>record);
+  vset(p, V_VOLUME, volume < 0 ? vget(a, P_VOLUME) : volume);
+  vset(p, V_PAN, pan);
+  vset(p, V_VELOCITY, velocity);
+  // Seeding from the voice's index inside its instrument keeps noise identical
+  // wherever the instrument's slot lives.
+  vset(p, V_SEED, <f64>(<u32>0x9e3779b1 ^ (<u32>(localVoice + 1) * <u32>0x85ebca6b)));
+  applyPitch(p, a, mode, pitch);
+  updateGains(p);
+  if (kind === KIND_SAMPLER) {
+    seek(p, a, offset);
+  } else {
+    vset(p, V_STAGE, STAGE_ATTACK);
+    vset(p, V_ENV, 0);
+  }
+  return 0;
+}
+
+/** Releases a voice: a sampler stops, a synth enters its release stage. */
+export function noteOff(voice: i32): void {
+  const p = voicePtr(voice);
+  if (vget(p, V_ACTIVE) === 0) return;
+  const a = recordPtr(<i32>vget(p, V_RECORD));
+  if (vget(a, P_KIND) !== KIND_SYNTH) {
+    vset(p, V_ACTIVE, 0);
+    return;
+  }
+  const rel = vget(a, P_RELEASE);
+  vset(p, V_STAGE, STAGE_RELEASE);
+  vset(p, V_RELEASE_STEP, rel > 0 ? vget(p, V_ENV) / (rel * sampleRate) : 1e9);
+}
+
+/** Changes a playing voice's pitch without retriggering it. */
+export function setPitch(voice: i32, mode: i32, value: f64): void {
+  const p = voicePtr(voice);
+  applyPitch(p, recordPtr(<i32>vget(p, V_RECORD)), mode, value);
+}
+
+/** Changes a voice's volume (0..64). */
+export function setVolume(voice: i32, volume: f64): void {
+  const p = voicePtr(voice);
+  vset(p, V_VOLUME, volume);
+  updateGains(p);
+}
+
+/** Changes a voice's pan (-1..1). */
+export function setPan(voice: i32, pan: f64): void {
+  const p = voicePtr(voice);
+  vset(p, V_PAN, pan);
+  updateGains(p);
+}
+
+/** Moves a playing sampler voice to frame `offset` of its sample. */
+export function setOffset(voice: i32, offset: f64): void {
+  const p = voicePtr(voice);
+  if (vget(p, V_ACTIVE) === 0) return;
+  const a = recordPtr(<i32>vget(p, V_RECORD));
+  if (vget(a, P_KIND) === KIND_SAMPLER) seek(p, a, offset);
+}
+
+/** Silences every voice at once. */
+export function stopAll(): void {
+  for (let v = 0; v < voiceCount; v++) vset(voicePtr(v), V_ACTIVE, 0);
+}
+
+/** Whether a voice is sounding. */
+export function voiceActive(voice: i32): i32 {
+  return vget(voicePtr(voice), V_ACTIVE) !== 0 ? 1 : 0;
+}
+
+/** Number of sounding voices that belong to `slot`. */
+export function activeVoices(slot: i32): i32 {
+  let n = 0;
+  for (let v = 0; v < voiceCount; v++) {
+    const p = voicePtr(v);
+    if (vget(p, V_ACTIVE) !== 0 && <i32>vget(p, V_SLOT) === slot) n++;
+  }
+  return n;
+}
+
+/** How many voices stopped on their own since the last `takeEnded`. */
+export function endedPending(): i32 {
+  return endedCount;
+}
+
+/** Frame (inside the quantum) + 1 at which `voice` stopped by itself, 0 if it did not; clears it. */
+export function takeEnded(voice: i32): i32 {
+  const p = voicePtr(voice);
+  const f = <i32>vget(p, V_ENDED);
+  if (f !== 0) {
+    vset(p, V_ENDED, 0);
+    endedCount--;
+  }
+  return f;
+}
+
+// ---- rendering ----
+
+/** Zeroes every slot's output buffers; called once per quantum. */
+export function beginQuantum(): void {
+  memory.fill(outputsBase, 0, <usize>(slotCount * 2 * QUANTUM * 4));
+}
+
+function readSample(data: usize, format: i32, i: i32): f32 {
+  if (format === 1) return <f32>load<i8>(data + <usize>i) * (<f32>1 / 128);
+  if (format === 2) return <f32>load<i16>(data + ((<usize>i) << 1)) * (<f32>1 / 32768);
+  return load<f32>(data + ((<usize>i) << 2));
+}
+
+function markEnded(p: usize, frame: i32): void {
+  vset(p, V_ACTIVE, 0);
+  if (vget(p, V_ENDED) === 0) endedCount++;
+  vset(p, V_ENDED, <f64>(frame + 1));
+}
+
+function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, to: i32): void {
+  const data = <usize>vget(a, P_PTR);
+  const format = <i32>vget(a, P_FORMAT);
+  const looped = vget(a, P_LOOPED) !== 0;
+  const loopStart = vget(a, P_LOOP_START);
+  const end = vget(a, P_LOOP_END);
+  const loopLen = end - loopStart;
+  const endI = <i32>end;
+  const loopStartI = <i32>loopStart;
+  const linear = vget(a, P_INTERP) !== 0;
+  const gl = <f32>vget(p, V_GAIN_L);
+  const gr = <f32>vget(p, V_GAIN_R);
+  const step = vget(p, V_STEP);
+  let pos = vget(p, V_POS);
+  for (let i = from; i < to; i++) {
+    const idx = <i32>pos;
+    let s = readSample(data, format, idx);
+    if (linear) {
+      const nextIdx = idx + 1;
+      let s1: f32 = 0;
+      if (nextIdx < endI) s1 = readSample(data, format, nextIdx);
+      else if (looped) s1 = readSample(data, format, loopStartI);
+      s += (s1 - s) * <f32>(pos - <f64>idx);
+    }
+    const ol = outL + ((<usize>i) << 2);
+    const or = outR + ((<usize>i) << 2);
+    store<f32>(ol, load<f32>(ol) + s * gl);
+    store<f32>(or, load<f32>(or) + s * gr);
+    pos += step;
+    if (pos >= end) {
+      if (looped) {
+        while (pos >= end) pos -= loopLen;
+      } else {
+        markEnded(p, i + 1);
+        break;
+      }
+    }
+  }
+  vset(p, V_POS, pos);
+}
+
+function nextNoise(p: usize): f32 {
+  let x = <u32>vget(p, V_SEED);
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  vset(p, V_SEED, <f64>x);
+  return <f32>(<f64>x / 2147483648.0 - 1.0);
+}
+
+function renderSynth(p: usize, a: usize, outL: usize, outR: usize, from: i32, to: i32): void {
+  const waveform = <i32>vget(a, P_WAVEFORM);
+  const b0 = vget(a, P_B0);
+  const b1 = vget(a, P_B1);
+  const b2 = vget(a, P_B2);
+  const a1 = vget(a, P_A1);
+  const a2 = vget(a, P_A2);
+  const attack = vget(a, P_ATTACK);
+  const decay = vget(a, P_DECAY);
+  const sustain = vget(a, P_SUSTAIN);
+  const attackStep = attack > 0 ? 1 / (attack * sampleRate) : 2;
+  const decayStep = decay > 0 ? (1 - sustain) / (decay * sampleRate) : 2;
+  const gl = vget(p, V_GAIN_L);
+  const gr = vget(p, V_GAIN_R);
+  const inc = vget(p, V_FREQ);
+  let phase = vget(p, V_PHASE);
+  let env = vget(p, V_ENV);
+  let stage = vget(p, V_STAGE);
+  const releaseStep = vget(p, V_RELEASE_STEP);
+  let z1 = vget(p, V_Z1);
+  let z2 = vget(p, V_Z2);
+  for (let i = from; i < to; i++) {
+    if (stage === STAGE_ATTACK) {
+      env += attackStep;
+      if (env >= 1) {
+        env = 1;
+        stage = STAGE_DECAY;
+      }
+    } else if (stage === STAGE_DECAY) {
+      env -= decayStep;
+      if (env <= sustain) {
+        env = sustain;
+        stage = STAGE_SUSTAIN;
+      }
+    } else if (stage === STAGE_RELEASE) {
+      env -= releaseStep;
+      if (env <= 0) {
+        markEnded(p, i);
+        break;
+      }
+    }
+    let x: f64 = 0;
+    if (waveform === 0) x = Math.sin(TWO_PI * phase);
+    else if (waveform === 1) x = phase < 0.5 ? 1 : -1;
+    else if (waveform === 2) x = 2 * phase - 1;
+    else if (waveform === 3) x = 1 - 4 * Math.abs(phase - 0.5);
+    else x = <f64>nextNoise(p);
+    phase += inc;
+    if (phase >= 1) phase -= Math.floor(phase);
+    const y = b0 * x + z1;
+    z1 = b1 * x - a1 * y + z2;
+    z2 = b2 * x - a2 * y;
+    const s = y * env;
+    const ol = outL + ((<usize>i) << 2);
+    const or = outR + ((<usize>i) << 2);
+    store<f32>(ol, load<f32>(ol) + <f32>(s * gl));
+    store<f32>(or, load<f32>(or) + <f32>(s * gr));
+  }
+  vset(p, V_PHASE, phase);
+  vset(p, V_ENV, env);
+  vset(p, V_STAGE, stage);
+  vset(p, V_Z1, z1);
+  vset(p, V_Z2, z2);
+}
+
+/** Renders frames [from, to) of the current quantum for every active voice. */
+export function render(from: i32, to: i32): void {
+  for (let v = 0; v < voiceCount; v++) {
+    const p = voicePtr(v);
+    if (vget(p, V_ACTIVE) === 0) continue;
+    const slot = <i32>vget(p, V_SLOT);
+    const a = recordPtr(<i32>vget(p, V_RECORD));
+    const outL = outputPtr(slot);
+    const outR = outL + <usize>(QUANTUM * 4);
+    if (vget(a, P_KIND) === KIND_SAMPLER) renderSampler(p, a, outL, outR, from, to);
+    else renderSynth(p, a, outL, outR, from, to);
+  }
+}

@@ -1,0 +1,12 @@
+// Replaced at build time (tsup `define`, and vitest's `define` in tests).
+declare const __WORKLETPOOL_VERSION__: string;
+
+// Build-time modules: the bundled processor source and the engine's WASM bytes (base64).
+declare module 'embedded:processor' {
+  const source: string;
+  export default source;
+}
+declare module 'embedded:engine' {
+  const base64: string;
+  export default base64;
+}

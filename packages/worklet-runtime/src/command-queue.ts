@@ -1,0 +1,168 @@
+// Timestamped engine commands waiting for their frame, kept in preallocated typed
+// arrays so that the audio thread never allocates to queue or dequeue one.
+
+/** Engine operations a queued command performs. */
+export const Op = {
+  NoteOn: 1,
+  NoteOff: 2,
+  Set: 3,
+  Commit: 4,
+  Release: 5,
+  Reset: 6,
+} as const;
+
+/** Bit flags saying which optional fields of a `Set` (or `NoteOn`) are present. */
+export const Has = {
+  Period: 1,
+  Frequency: 2,
+  Volume: 4,
+  Pan: 8,
+  Offset: 16,
+} as const;
+
+/** Number of numeric parameters each command carries. */
+export const PARAMS = 6;
+
+/**
+ * A ring buffer of commands ordered by frame (equal frames keep arrival order).
+ * Commands usually arrive in time order, so insertion is O(1) in the common case.
+ */
+export class CommandQueue {
+  readonly capacity: number;
+  private readonly frames: Float64Array;
+  private readonly ops: Int32Array;
+  private readonly slots: Int32Array;
+  private readonly voices: Int32Array;
+  private readonly flags: Int32Array;
+  private readonly params: Float64Array;
+  private head = 0;
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.frames = new Float64Array(capacity);
+    this.ops = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity);
+    this.voices = new Int32Array(capacity);
+    this.flags = new Int32Array(capacity);
+    this.params = new Float64Array(capacity * PARAMS);
+  }
+
+  /** Commands waiting. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Adds a command; returns false (and changes nothing) when the queue is full. */
+  push(
+    frame: number,
+    op: number,
+    slot: number,
+    voice: number,
+    flags: number,
+    p0 = 0,
+    p1 = 0,
+    p2 = 0,
+    p3 = 0,
+    p4 = 0,
+    p5 = 0,
+  ): boolean {
+    if (this.count === this.capacity) return false;
+    const cap = this.capacity;
+    // Walk back from the tail past every later command, shifting each up one place.
+    let i = this.count;
+    while (i > 0) {
+      const prev = (this.head + i - 1) % cap;
+      if ((this.frames[prev] as number) <= frame) break;
+      this.copy(prev, (prev + 1) % cap);
+      i--;
+    }
+    const at = (this.head + i) % cap;
+    this.frames[at] = frame;
+    this.ops[at] = op;
+    this.slots[at] = slot;
+    this.voices[at] = voice;
+    this.flags[at] = flags;
+    const b = at * PARAMS;
+    this.params[b] = p0;
+    this.params[b + 1] = p1;
+    this.params[b + 2] = p2;
+    this.params[b + 3] = p3;
+    this.params[b + 4] = p4;
+    this.params[b + 5] = p5;
+    this.count++;
+    return true;
+  }
+
+  private copy(from: number, to: number): void {
+    this.frames[to] = this.frames[from] as number;
+    this.ops[to] = this.ops[from] as number;
+    this.slots[to] = this.slots[from] as number;
+    this.voices[to] = this.voices[from] as number;
+    this.flags[to] = this.flags[from] as number;
+    this.params.copyWithin(to * PARAMS, from * PARAMS, from * PARAMS + PARAMS);
+  }
+
+  /** Frame of the earliest command (Infinity when empty). */
+  peekFrame(): number {
+    return this.count === 0 ? Number.POSITIVE_INFINITY : (this.frames[this.head] as number);
+  }
+
+  /** Operation of the earliest command. */
+  op(): number {
+    return this.ops[this.head] as number;
+  }
+
+  /** Slot of the earliest command. */
+  slot(): number {
+    return this.slots[this.head] as number;
+  }
+
+  /** Voice of the earliest command. */
+  voice(): number {
+    return this.voices[this.head] as number;
+  }
+
+  /** Optional-field flags of the earliest command. */
+  flag(): number {
+    return this.flags[this.head] as number;
+  }
+
+  /** Parameter `k` of the earliest command. */
+  param(k: number): number {
+    return this.params[this.head * PARAMS + k] as number;
+  }
+
+  /** Drops the earliest command. */
+  shift(): void {
+    if (this.count === 0) return;
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+  }
+
+  /** Drops every command. */
+  clear(): void {
+    this.head = 0;
+    this.count = 0;
+  }
+
+  /**
+   * Drops the commands already queued for `frame` or later that touch `slot` (every
+   * slot when `slot` is -1): a release or reset cancels what was scheduled before it.
+   * `onDrop` sees each dropped command's op and first parameter.
+   */
+  dropFrom(frame: number, slot: number, onDrop: (op: number, param0: number) => void): void {
+    const cap = this.capacity;
+    let kept = 0;
+    for (let i = 0; i < this.count; i++) {
+      const at = (this.head + i) % cap;
+      if ((this.frames[at] as number) >= frame && (slot === -1 || this.slots[at] === slot)) {
+        onDrop(this.ops[at] as number, this.params[at * PARAMS] as number);
+        continue;
+      }
+      if (kept !== i) this.copy(at, (this.head + kept) % cap);
+      kept++;
+    }
+    this.count = kept;
+  }
+}

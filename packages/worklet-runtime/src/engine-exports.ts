@@ -1,0 +1,63 @@
+// The WASM engine's exports as the processor and the tests call them (see assembly/index.ts).
+
+/** Functions and memory exported by the engine module. */
+export interface EngineExports {
+  readonly memory: WebAssembly.Memory;
+  init(voices: number, slots: number, records: number, sampleRate: number): number;
+  memoryBytes(): number;
+  outputPtr(slot: number): number;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+  freeBytes(): number;
+  stageSampler(
+    record: number,
+    ptr: number,
+    frames: number,
+    format: number,
+    loopStart: number,
+    loopLength: number,
+    volume: number,
+    finetune: number,
+    baseFrequency: number,
+    interpolate: number,
+  ): void;
+  stageSynth(
+    record: number,
+    waveform: number,
+    attack: number,
+    decay: number,
+    sustain: number,
+    release: number,
+    cutoff: number,
+    resonance: number,
+    volume: number,
+  ): void;
+  freeRecord(record: number): void;
+  silenceSlot(slot: number): void;
+  resetAll(): void;
+  recordKind(record: number): number;
+  noteOn(
+    voice: number,
+    slot: number,
+    record: number,
+    mode: number,
+    pitch: number,
+    volume: number,
+    pan: number,
+    offset: number,
+    velocity: number,
+    localVoice: number,
+  ): number;
+  noteOff(voice: number): void;
+  setPitch(voice: number, mode: number, value: number): void;
+  setVolume(voice: number, volume: number): void;
+  setPan(voice: number, pan: number): void;
+  setOffset(voice: number, offset: number): void;
+  stopAll(): void;
+  voiceActive(voice: number): number;
+  activeVoices(slot: number): number;
+  endedPending(): number;
+  takeEnded(voice: number): number;
+  beginQuantum(): void;
+  render(from: number, to: number): void;
+}

@@ -1,0 +1,203 @@
+import { AudioContext } from 'node-web-audio-api';
+import { describe, expect, it } from 'vitest';
+import {
+  channels,
+  firstSound,
+  NodeAudioWorkletNode,
+  offlineContext,
+  RATE,
+  soundEnd,
+  UNIT_PERIOD,
+} from '../test/node-audio.js';
+import { EngineNode } from './engine-node.js';
+import type { WorkletRuntimeError } from './errors.js';
+import { resolvePatch } from './patch.js';
+import type { FromProcessor } from './protocol.js';
+
+function ramp(frames: number): Int8Array {
+  const data = new Int8Array(frames);
+  for (let i = 0; i < frames; i++) data[i] = ((i * 7) % 200) - 100 || 1;
+  return data;
+}
+
+async function engineWith(context: BaseAudioContext, errors: WorkletRuntimeError[] = []) {
+  const engine = await EngineNode.create(context, {
+    voices: 16,
+    slots: 4,
+    AudioWorkletNode: NodeAudioWorkletNode,
+    onError: (e) => errors.push(e),
+  });
+  for (let s = 0; s < 4; s++) engine.node.connect(context.destination, s);
+  return engine;
+}
+
+async function load(engine: EngineNode, slot: number, data: Int8Array, loopStart = 0, loopLength = 0) {
+  await engine.request({ type: 'assign', frame: 0, slot, start: slot * 4, count: 4 });
+  const patch = resolvePatch({ kind: 'sampler', data, loopStart, loopLength, interpolation: 'none' }, 'test');
+  const transfer = patch.kind === 'sampler' ? [patch.data] : [];
+  await engine.request({ type: 'load', frame: 0, slot, patch }, transfer);
+}
+
+describe('EngineNode in node-web-audio-api', () => {
+  it('renders a real int8 sample through a real AudioWorkletNode, starting at its exact frame', async () => {
+    const context = offlineContext(4096);
+    const engine = await engineWith(context);
+    const data = ramp(1000);
+    await load(engine, 1, data);
+    const frame = 1000 + 37; // inside the 9th quantum, not on a boundary
+    engine.post({
+      type: 'note-on',
+      frame,
+      slot: 1,
+      voice: 5,
+      period: UNIT_PERIOD,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    await engine.flush();
+    const [left, right] = channels(await context.startRendering());
+    expect(firstSound(left)).toBe(frame);
+    for (let i = 0; i < data.length; i++) {
+      expect(left[frame + i]).toBeCloseTo((data[i] as number) / 128, 6);
+      expect(right[frame + i]).toBeCloseTo((data[i] as number) / 128, 6);
+    }
+    // A one-shot stops at its end.
+    expect(soundEnd(left)).toBe(frame + data.length);
+  });
+
+  it('reports a one-shot that reached its end, at the frame it ended', async () => {
+    const context = offlineContext(2048);
+    const engine = await engineWith(context);
+    const ended: FromProcessor[] = [];
+    engine.node.port.addEventListener('message', (e: MessageEvent<FromProcessor>) => {
+      if (e.data.type === 'ended') ended.push(e.data);
+    });
+    await load(engine, 0, ramp(300));
+    engine.post({
+      type: 'note-on',
+      frame: 100,
+      slot: 0,
+      voice: 2,
+      period: UNIT_PERIOD,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    engine.post({
+      type: 'note-on',
+      frame: 100,
+      slot: 0,
+      voice: 3,
+      period: UNIT_PERIOD / 4,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    await engine.flush();
+    await context.startRendering();
+    await new Promise((r) => setTimeout(r, 50));
+    // Voice 2 steps one frame per frame (ends at 100 + 300); voice 3 steps four (100 + 75).
+    expect(ended).toEqual([
+      { type: 'ended', slot: 0, voice: 3, frame: 175 },
+      { type: 'ended', slot: 0, voice: 2, frame: 400 },
+    ]);
+  });
+
+  it('answers bad messages with errors naming the problem, and the other slots keep sounding', async () => {
+    const context = offlineContext(RATE);
+    const errors: WorkletRuntimeError[] = [];
+    const engine = await engineWith(context, errors);
+    await load(engine, 0, ramp(1000), 0, 1000);
+    engine.post({
+      type: 'note-on',
+      frame: 0,
+      slot: 0,
+      voice: 1,
+      period: 428,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    engine.postRaw({ type: 'explode', id: 901 });
+    engine.postRaw({
+      type: 'note-on',
+      id: 902,
+      frame: 10,
+      slot: 0,
+      voice: 9,
+      period: 428,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    engine.postRaw({ type: 'set', id: 903, frame: 10, slot: 0, voice: 1, volume: Number.NaN });
+    engine.postRaw({ type: 'note-off', id: 904, frame: 10, slot: 3, voice: 12 });
+    const truncated = {
+      kind: 'sampler',
+      format: 'int16',
+      frames: 100,
+      data: new ArrayBuffer(10),
+      loopStart: 0,
+      loopLength: 0,
+    };
+    engine.postRaw({ type: 'load', id: 905, frame: 0, slot: 0, patch: truncated });
+    engine.postRaw('not even an object');
+    await engine.flush();
+    const [left] = channels(await context.startRendering());
+    const codes = errors.map((e) => String((e.cause as { code: string }).code));
+    expect(codes).toEqual([
+      'UNKNOWN_TYPE',
+      'VOICE_OUT_OF_RANGE',
+      'INVALID_FIELD',
+      'SLOT_NOT_ASSIGNED',
+      'TRUNCATED_SAMPLE',
+      'NOT_A_MESSAGE',
+    ]);
+    expect(errors[1]?.message).toContain("voice 9 is outside slot 0's voices 0..3");
+    expect(errors[2]?.message).toContain('volume must be a finite number, got NaN');
+    expect(errors.every((e) => e.code === 'PROCESSOR_ERROR')).toBe(true);
+    // The looped note plays through the whole second.
+    const lastQuantum = left.slice(left.length - 128);
+    expect(Math.max(...lastQuantum.map(Math.abs))).toBeGreaterThan(0.1);
+  });
+
+  it('reports active voices per slot and render time per quantum while running', async () => {
+    // A running context without an output device: the report comes from a live processor.
+    const options: AudioContextOptions & { sinkId: { type: 'none' } } = {
+      sinkId: { type: 'none' },
+      sampleRate: RATE,
+    };
+    const context = new AudioContext(options);
+    try {
+      const engine = await engineWith(context);
+      const looped = ramp(2000);
+      await load(engine, 2, looped, 0, 2000);
+      await load(engine, 3, looped, 0, 2000);
+      const frame = engine.frameAt(context.currentTime);
+      for (const voice of [8, 9, 11]) {
+        engine.post({ type: 'note-on', frame, slot: 2, voice, period: 300, pan: 0, offset: 0, velocity: 1 });
+      }
+      engine.post({
+        type: 'note-on',
+        frame,
+        slot: 3,
+        voice: 12,
+        period: 300,
+        pan: 0,
+        offset: 0,
+        velocity: 1,
+      });
+      await new Promise((r) => setTimeout(r, 150));
+      const report = await engine.report();
+      expect(report.activeVoices).toEqual([0, 0, 3, 1]);
+      expect(report.quanta).toBeGreaterThan(0);
+      expect(report.renderTime?.mean).toBeGreaterThan(0);
+      expect(report.renderTime?.max).toBeGreaterThanOrEqual(report.renderTime?.mean ?? 0);
+      expect(report.memoryBytes).toBeGreaterThan(0);
+      engine.dispose();
+    } finally {
+      await context.close();
+    }
+  });
+});

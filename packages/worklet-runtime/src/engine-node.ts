@@ -1,0 +1,168 @@
+// One AudioWorkletNode running the engine processor, with the main thread's half of
+// the protocol: numbered requests, replies matched by id, and events.
+import { addProcessorModule, engineModule } from './assets.js';
+import { WorkletRuntimeError } from './errors.js';
+import type { EngineProcessorOptions } from './processor.js';
+import { PROCESSOR_NAME } from './processor-name.js';
+import type { EndedEvent, ErrorReply, FromProcessor, ReportReply, ToProcessor } from './protocol.js';
+
+/** A protocol message before the node numbers it. */
+export type Outgoing = ToProcessor extends infer M ? (M extends ToProcessor ? Omit<M, 'id'> : never) : never;
+
+/** The AudioWorkletNode constructor of the Web Audio implementation in use. */
+export type AudioWorkletNodeConstructor = new (
+  context: BaseAudioContext,
+  name: string,
+  options?: AudioWorkletNodeOptions,
+) => AudioWorkletNode;
+
+/** How to build one engine node. */
+export interface EngineNodeOptions {
+  readonly voices: number;
+  /** Slots, one stereo output each. */
+  readonly slots: number;
+  /** Defaults to the global AudioWorkletNode (browsers); pass node-web-audio-api's in Node. */
+  readonly AudioWorkletNode?: AudioWorkletNodeConstructor | undefined;
+  /** Errors the processor reports for messages nobody awaits. */
+  readonly onError?: ((error: WorkletRuntimeError) => void) | undefined;
+  /** One-shot voices that reached their end. */
+  readonly onEnded?: ((event: EndedEvent) => void) | undefined;
+}
+
+interface Pending {
+  resolve(reply: FromProcessor): void;
+  reject(error: WorkletRuntimeError): void;
+}
+
+/** Finds the AudioWorkletNode constructor: the one given, else the global one. */
+export function audioWorkletNodeConstructor(
+  given?: AudioWorkletNodeConstructor,
+): AudioWorkletNodeConstructor {
+  const ctor = given ?? (globalThis as { AudioWorkletNode?: AudioWorkletNodeConstructor }).AudioWorkletNode;
+  if (!ctor) {
+    throw new WorkletRuntimeError(
+      'NO_AUDIO_WORKLET',
+      'no AudioWorkletNode constructor: pass options.AudioWorkletNode (e.g. from node-web-audio-api)',
+    );
+  }
+  return ctor;
+}
+
+function processorError(reply: ErrorReply): WorkletRuntimeError {
+  return new WorkletRuntimeError('PROCESSOR_ERROR', `processor refused (${reply.code}): ${reply.message}`, {
+    cause: reply,
+  });
+}
+
+/** An engine node: its AudioWorkletNode plus request/response messaging. */
+export class EngineNode {
+  readonly node: AudioWorkletNode;
+  readonly voices: number;
+  readonly slots: number;
+  readonly context: BaseAudioContext;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly onError: ((error: WorkletRuntimeError) => void) | undefined;
+  private readonly onEnded: ((event: EndedEvent) => void) | undefined;
+  private disposed = false;
+
+  private constructor(context: BaseAudioContext, node: AudioWorkletNode, options: EngineNodeOptions) {
+    this.context = context;
+    this.node = node;
+    this.voices = options.voices;
+    this.slots = options.slots;
+    this.onError = options.onError;
+    this.onEnded = options.onEnded;
+    node.port.onmessage = (event: MessageEvent<FromProcessor>) => this.receive(event.data);
+  }
+
+  /** Creates a node (adding the processor module to the context first if needed). */
+  static async create(context: BaseAudioContext, options: EngineNodeOptions): Promise<EngineNode> {
+    const ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
+    const [module] = await Promise.all([engineModule(), addProcessorModule(context)]);
+    const processorOptions: EngineProcessorOptions = { module, voices: options.voices };
+    const node = new ctor(context, PROCESSOR_NAME, {
+      numberOfInputs: 0,
+      numberOfOutputs: options.slots,
+      outputChannelCount: new Array<number>(options.slots).fill(2),
+      processorOptions,
+    });
+    return new EngineNode(context, node, options);
+  }
+
+  /** Context frame of a context time in seconds. */
+  frameAt(time: number): number {
+    return Math.max(0, Math.round(time * this.context.sampleRate));
+  }
+
+  private receive(reply: FromProcessor): void {
+    if (reply.type === 'ended') {
+      this.onEnded?.(reply);
+      return;
+    }
+    const waiting = reply.id === null ? undefined : this.pending.get(reply.id);
+    if (reply.type === 'error') {
+      const error = processorError(reply);
+      if (waiting && reply.id !== null) {
+        this.pending.delete(reply.id);
+        waiting.reject(error);
+      } else if (this.onError) {
+        this.onError(error);
+      } else {
+        console.error(error);
+      }
+      return;
+    }
+    if (waiting) {
+      this.pending.delete(reply.id);
+      waiting.resolve(reply);
+    }
+  }
+
+  /** Sends a message without waiting; returns its id. */
+  post(message: Outgoing, transfer: Transferable[] = []): number {
+    if (this.disposed) throw new WorkletRuntimeError('DISPOSED', 'this engine node was disposed');
+    const id = this.nextId++;
+    this.node.port.postMessage({ ...message, id }, transfer);
+    return id;
+  }
+
+  /** Sends a message and waits for its reply (ack, report or pong); a refusal rejects. */
+  request(message: Outgoing, transfer: Transferable[] = []): Promise<FromProcessor> {
+    return new Promise<FromProcessor>((resolve, reject) => {
+      const id = this.post(message, transfer);
+      this.pending.set(id, { resolve, reject });
+    });
+  }
+
+  /** Sends an arbitrary value as is (for tests of the processor's validation). */
+  postRaw(value: unknown): void {
+    this.node.port.postMessage(value);
+  }
+
+  /** Resolves once every message sent so far has reached the processor. */
+  async flush(): Promise<void> {
+    await this.request({ type: 'ping' });
+  }
+
+  /** Active voices per slot, render time per quantum and memory, from the processor. */
+  async report(): Promise<ReportReply> {
+    const reply = await this.request({ type: 'report' });
+    if (reply.type !== 'report')
+      throw new WorkletRuntimeError('PROCESSOR_ERROR', `expected a report, got ${reply.type}`);
+    return reply;
+  }
+
+  /** Disconnects the node and closes its port; pending requests fail with DISPOSED. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.node.disconnect();
+    this.node.port.onmessage = null;
+    this.node.port.close();
+    for (const waiting of this.pending.values()) {
+      waiting.reject(new WorkletRuntimeError('DISPOSED', 'the engine node was disposed before it replied'));
+    }
+    this.pending.clear();
+  }
+}

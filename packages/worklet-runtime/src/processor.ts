@@ -1,0 +1,424 @@
+// The AudioWorkletProcessor that hosts one voice engine. It is bundled on its own
+// (no imports at run time) and registered under a name that carries the package
+// version, so two copies of the package can share a page.
+//
+// Inbound messages are validated, then either answered at once (report, ping) or
+// turned into commands in a preallocated queue ordered by frame. `process` splits the
+// 128-frame quantum at each command's frame, so a note starts exactly where it was
+// scheduled. Nothing in `process` allocates or throws.
+import { CommandQueue, Has, Op } from './command-queue.js';
+import type { EngineExports } from './engine-exports.js';
+import { PROCESSOR_NAME } from './processor-name.js';
+import {
+  FORMAT_CODE,
+  type FromProcessor,
+  type LoadMessage,
+  type ProtocolErrorCode,
+  type ToProcessor,
+  type ValidationView,
+  validateMessage,
+  WAVEFORMS,
+} from './protocol.js';
+
+// The AudioWorkletGlobalScope, declared here because no TypeScript lib describes it.
+declare const currentFrame: number | bigint;
+declare const sampleRate: number;
+declare function registerProcessor(name: string, ctor: new (options: ProcessorConstruction) => object): void;
+declare abstract class AudioWorkletProcessor {
+  readonly port: MessagePort;
+}
+
+/** What the main thread passes in `processorOptions`. */
+export interface EngineProcessorOptions {
+  readonly module: WebAssembly.Module;
+  readonly voices: number;
+}
+
+interface ProcessorConstruction {
+  readonly numberOfOutputs?: number;
+  readonly processorOptions?: EngineProcessorOptions;
+}
+
+const QUANTUM = 128;
+const QUEUE_CAPACITY = 4096;
+/** Patch records per slot: the current one plus loads scheduled behind it. */
+const RECORDS_PER_SLOT = 4;
+
+type Clock = { now(): number } | undefined;
+
+class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
+  readonly voices: number;
+  readonly slots: number;
+  private readonly engine: EngineExports;
+  private readonly queue = new CommandQueue(QUEUE_CAPACITY);
+  private readonly starts: Int32Array;
+  private readonly counts: Int32Array;
+  private readonly loaded: Uint8Array;
+  /** The record each slot plays at the render position (-1 = none). */
+  private readonly current: Int32Array;
+  private readonly voiceSlot: Int32Array;
+  private readonly freeRecords: Int32Array;
+  private freeRecordCount = 0;
+  private readonly left: Float32Array[] = [];
+  private readonly right: Float32Array[] = [];
+  private viewsOf: ArrayBuffer | null = null;
+  private readonly clock: Clock;
+  /** last, total, max render time (ms), quanta. */
+  private readonly timing = new Float64Array(4);
+  private readonly failed: string | null = null;
+
+  constructor(options: ProcessorConstruction) {
+    super();
+    const opts = options.processorOptions;
+    this.slots = Math.max(1, options.numberOfOutputs ?? 1);
+    this.voices = opts?.voices ?? 16;
+    this.starts = new Int32Array(this.slots);
+    this.counts = new Int32Array(this.slots);
+    this.loaded = new Uint8Array(this.slots);
+    this.current = new Int32Array(this.slots).fill(-1);
+    this.voiceSlot = new Int32Array(this.voices).fill(-1);
+    const records = this.slots * RECORDS_PER_SLOT;
+    this.freeRecords = new Int32Array(records);
+    for (let r = records - 1; r >= 0; r--) this.freeRecords[this.freeRecordCount++] = r;
+    const perf = (globalThis as { performance?: { now(): number } }).performance;
+    this.clock = perf && typeof perf.now === 'function' ? perf : undefined;
+    let engine: EngineExports | null = null;
+    try {
+      if (!opts || !(opts.module instanceof WebAssembly.Module))
+        throw new Error('processorOptions.module is not a WebAssembly.Module');
+      engine = new WebAssembly.Instance(opts.module, {}).exports as unknown as EngineExports;
+      if (engine.init(this.voices, this.slots, records, sampleRate) !== 0)
+        throw new Error('engine memory cannot grow');
+    } catch (error) {
+      this.failed = String(error);
+    }
+    // A failed engine still gets a (never used) placeholder so fields stay non-null.
+    this.engine = engine ?? (null as unknown as EngineExports);
+    this.port.onmessage = (event: MessageEvent) => this.receive(event.data);
+    if (this.failed !== null)
+      this.reply({ type: 'error', id: null, code: 'INVALID_FIELD', message: this.failed });
+    else this.refreshViews();
+  }
+
+  slotCount(slot: number): number {
+    return this.counts[slot] ?? 0;
+  }
+
+  slotStart(slot: number): number {
+    return this.starts[slot] ?? 0;
+  }
+
+  slotLoaded(slot: number): boolean {
+    return this.loaded[slot] === 1;
+  }
+
+  private reply(message: FromProcessor): void {
+    this.port.postMessage(message);
+  }
+
+  private refuse(id: number | null, code: ProtocolErrorCode, message: string): void {
+    this.reply({ type: 'error', id, code, message });
+  }
+
+  /** Views on the slots' output buffers; rebuilt only after memory grew. */
+  private refreshViews(): void {
+    const buffer = this.engine.memory.buffer;
+    if (buffer === this.viewsOf) return;
+    for (let s = 0; s < this.slots; s++) {
+      const p = this.engine.outputPtr(s);
+      this.left[s] = new Float32Array(buffer, p, QUANTUM);
+      this.right[s] = new Float32Array(buffer, p + QUANTUM * 4, QUANTUM);
+    }
+    this.viewsOf = buffer;
+  }
+
+  private receive(data: unknown): void {
+    if (this.failed !== null) {
+      const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : null;
+      this.refuse(typeof id === 'number' ? id : null, 'INVALID_FIELD', `engine unavailable: ${this.failed}`);
+      return;
+    }
+    const result = validateMessage(data, this);
+    if (!result.ok) {
+      this.refuse(result.id, result.code, result.message);
+      return;
+    }
+    this.handle(result.message);
+  }
+
+  private enqueue(id: number, ok: boolean): void {
+    if (!ok) this.refuse(id, 'QUEUE_FULL', `message #${id}: ${QUEUE_CAPACITY} commands already wait`);
+  }
+
+  private dropFrom(frame: number, slot: number): void {
+    // Scheduled loads that are cancelled give their record (and samples) back.
+    this.queue.dropFrom(frame, slot, (op, record) => {
+      if (op === Op.Commit) this.recycle(record);
+    });
+  }
+
+  private recycle(record: number): void {
+    this.engine.freeRecord(record);
+    this.freeRecords[this.freeRecordCount++] = record;
+  }
+
+  private handle(m: ToProcessor): void {
+    const q = this.queue;
+    switch (m.type) {
+      case 'ping':
+        this.reply({ type: 'pong', id: m.id });
+        return;
+      case 'report':
+        this.report(m.id);
+        return;
+      case 'assign':
+        this.starts[m.slot] = m.start;
+        this.counts[m.slot] = m.count;
+        this.reply({ type: 'ack', id: m.id });
+        return;
+      case 'load':
+        this.load(m);
+        return;
+      case 'release':
+        this.counts[m.slot] = 0;
+        this.loaded[m.slot] = 0;
+        this.dropFrom(m.frame, m.slot);
+        this.enqueue(m.id, q.push(m.frame, Op.Release, m.slot, 0, 0));
+        this.reply({ type: 'ack', id: m.id });
+        return;
+      case 'reset':
+        this.counts.fill(0);
+        this.loaded.fill(0);
+        this.dropFrom(m.frame, -1);
+        this.enqueue(m.id, q.push(m.frame, Op.Reset, -1, 0, 0));
+        this.reply({ type: 'ack', id: m.id });
+        return;
+      case 'note-on': {
+        const mode = m.period !== undefined ? 0 : 1;
+        const pitch = m.period ?? m.frequency ?? 0;
+        const local = m.voice - (this.starts[m.slot] ?? 0);
+        this.enqueue(
+          m.id,
+          q.push(
+            m.frame,
+            Op.NoteOn,
+            m.slot,
+            m.voice,
+            local,
+            mode,
+            pitch,
+            m.volume ?? -1,
+            m.pan,
+            m.offset,
+            m.velocity,
+          ),
+        );
+        return;
+      }
+      case 'note-off':
+        this.enqueue(m.id, q.push(m.frame, Op.NoteOff, m.slot, m.voice, 0));
+        return;
+      case 'set': {
+        let flags = 0;
+        if (m.period !== undefined) flags |= Has.Period;
+        if (m.frequency !== undefined) flags |= Has.Frequency;
+        if (m.volume !== undefined) flags |= Has.Volume;
+        if (m.pan !== undefined) flags |= Has.Pan;
+        if (m.offset !== undefined) flags |= Has.Offset;
+        const pitch = m.period ?? m.frequency ?? 0;
+        this.enqueue(
+          m.id,
+          q.push(m.frame, Op.Set, m.slot, m.voice, flags, pitch, m.volume ?? 0, m.pan ?? 0, m.offset ?? 0),
+        );
+        return;
+      }
+    }
+  }
+
+  private load(m: LoadMessage): void {
+    if (this.freeRecordCount === 0) {
+      this.refuse(m.id, 'QUEUE_FULL', `load #${m.id}: slot ${m.slot} has too many loads scheduled`);
+      return;
+    }
+    const record = this.freeRecords[--this.freeRecordCount] as number;
+    const e = this.engine;
+    const p = m.patch;
+    if (p.kind === 'sampler') {
+      const bytes = p.frames * FORMAT_CODE[p.format];
+      const ptr = e.alloc(bytes);
+      if (ptr === 0) {
+        this.freeRecordCount++;
+        this.refuse(m.id, 'OUT_OF_MEMORY', `load #${m.id}: cannot grow memory for ${bytes} sample bytes`);
+        return;
+      }
+      new Uint8Array(e.memory.buffer, ptr, bytes).set(new Uint8Array(p.data, 0, bytes));
+      e.stageSampler(
+        record,
+        ptr,
+        p.frames,
+        FORMAT_CODE[p.format],
+        p.loopStart,
+        p.loopLength,
+        p.volume,
+        p.finetune,
+        p.baseFrequency,
+        p.interpolation === 'linear' ? 1 : 0,
+      );
+      this.refreshViews();
+    } else {
+      e.stageSynth(
+        record,
+        WAVEFORMS.indexOf(p.waveform),
+        p.attack,
+        p.decay,
+        p.sustain,
+        p.release,
+        p.cutoff,
+        p.resonance,
+        p.volume,
+      );
+    }
+    if (!this.queue.push(m.frame, Op.Commit, m.slot, 0, 0, record)) {
+      this.recycle(record);
+      this.enqueue(m.id, false);
+      return;
+    }
+    this.loaded[m.slot] = 1;
+    this.reply({ type: 'ack', id: m.id });
+  }
+
+  private report(id: number): void {
+    const activeVoices: number[] = [];
+    for (let s = 0; s < this.slots; s++) activeVoices.push(this.engine.activeVoices(s));
+    const t = this.timing;
+    const quanta = t[3] as number;
+    this.reply({
+      type: 'report',
+      id,
+      activeVoices,
+      quanta,
+      renderTime:
+        this.clock && quanta > 0
+          ? { last: t[0] as number, mean: (t[1] as number) / quanta, max: t[2] as number }
+          : null,
+      memoryBytes: this.engine.memoryBytes(),
+    });
+  }
+
+  private releaseSlot(slot: number): void {
+    const record = this.current[slot] as number;
+    if (record >= 0) this.recycle(record);
+    this.current[slot] = -1;
+    this.engine.silenceSlot(slot);
+  }
+
+  /** Applies the command at the head of the queue. */
+  private apply(): void {
+    const q = this.queue;
+    const e = this.engine;
+    const slot = q.slot();
+    const voice = q.voice();
+    switch (q.op()) {
+      case Op.NoteOn: {
+        const record = this.current[slot] as number;
+        if (record < 0) return;
+        e.noteOn(
+          voice,
+          slot,
+          record,
+          q.param(0),
+          q.param(1),
+          q.param(2),
+          q.param(3),
+          q.param(4),
+          q.param(5),
+          q.flag(),
+        );
+        this.voiceSlot[voice] = slot;
+        return;
+      }
+      case Op.NoteOff:
+        if (this.voiceSlot[voice] === slot) e.noteOff(voice);
+        return;
+      case Op.Set: {
+        if (this.voiceSlot[voice] !== slot) return;
+        const flags = q.flag();
+        if (flags & Has.Period) e.setPitch(voice, 0, q.param(0));
+        if (flags & Has.Frequency) e.setPitch(voice, 1, q.param(0));
+        if (flags & Has.Volume) e.setVolume(voice, q.param(1));
+        if (flags & Has.Pan) e.setPan(voice, q.param(2));
+        if (flags & Has.Offset) e.setOffset(voice, q.param(3));
+        return;
+      }
+      case Op.Commit: {
+        const old = this.current[slot] as number;
+        if (old >= 0) this.recycle(old);
+        this.engine.silenceSlot(slot);
+        this.current[slot] = q.param(0);
+        return;
+      }
+      case Op.Release:
+        this.releaseSlot(slot);
+        return;
+      case Op.Reset:
+        for (let s = 0; s < this.slots; s++) this.releaseSlot(s);
+        this.voiceSlot.fill(-1);
+        return;
+    }
+  }
+
+  process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    if (this.failed !== null) return true;
+    const clock = this.clock;
+    const t0 = clock ? clock.now() : 0;
+    const e = this.engine;
+    const cf = currentFrame;
+    const base = typeof cf === 'bigint' ? Number(cf) : cf;
+    const q = this.queue;
+    e.beginQuantum();
+    let pos = 0;
+    while (q.length > 0) {
+      const offset = q.peekFrame() - base;
+      if (offset >= QUANTUM) break;
+      // Late commands apply at the start of the quantum.
+      const at = offset <= 0 ? 0 : Math.floor(offset);
+      if (at > pos) {
+        e.render(pos, at);
+        pos = at;
+      }
+      this.apply();
+      q.shift();
+    }
+    if (pos < QUANTUM) e.render(pos, QUANTUM);
+    if (e.endedPending() > 0) this.reportEnded(base);
+    const n = Math.min(outputs.length, this.slots);
+    for (let s = 0; s < n; s++) {
+      const out = outputs[s];
+      if (!out) continue;
+      const l = out[0];
+      const r = out[1];
+      if (l) l.set(this.left[s] as Float32Array);
+      if (r) r.set(this.right[s] as Float32Array);
+    }
+    if (clock) {
+      const dt = clock.now() - t0;
+      const t = this.timing;
+      t[0] = dt;
+      t[1] = (t[1] as number) + dt;
+      if (dt > (t[2] as number)) t[2] = dt;
+    }
+    this.timing[3] = (this.timing[3] as number) + 1;
+    return true;
+  }
+
+  /** Tells the main thread which voices stopped on their own (rare; only then does it post). */
+  private reportEnded(base: number): void {
+    for (let v = 0; v < this.voices; v++) {
+      const f = this.engine.takeEnded(v);
+      if (f !== 0)
+        this.reply({ type: 'ended', slot: this.voiceSlot[v] as number, voice: v, frame: base + f - 1 });
+    }
+  }
+}
+
+registerProcessor(PROCESSOR_NAME, EngineProcessor);

@@ -1,0 +1,33 @@
+// node-web-audio-api as the tests use it: an OfflineAudioContext with a real AudioWorklet.
+import { AudioWorkletNode, OfflineAudioContext } from 'node-web-audio-api';
+import type { AudioWorkletNodeConstructor } from '../src/engine-node.js';
+
+/** node-web-audio-api's AudioWorkletNode, typed as the runtime expects it. */
+export const NodeAudioWorkletNode = AudioWorkletNode as unknown as AudioWorkletNodeConstructor;
+
+/** Sample rate of every test context. */
+export const RATE = 48000;
+
+/** A stereo OfflineAudioContext of `frames` frames at RATE. */
+export function offlineContext(frames: number): OfflineAudioContext {
+  return new OfflineAudioContext({ numberOfChannels: 2, length: frames, sampleRate: RATE });
+}
+
+/** The Amiga period whose PAL rate equals RATE, so a sampler steps one frame per frame. */
+export const UNIT_PERIOD = 7093789.2 / (2 * RATE);
+
+/** Both channels of a rendered buffer. */
+export function channels(buffer: AudioBuffer): [Float32Array, Float32Array] {
+  return [buffer.getChannelData(0), buffer.getChannelData(1)];
+}
+
+/** Index of the first sample whose magnitude exceeds `threshold`, or -1. */
+export function firstSound(data: Float32Array, threshold = 1e-9): number {
+  return data.findIndex((x) => Math.abs(x) > threshold);
+}
+
+/** Index after the last sample whose magnitude exceeds `threshold`. */
+export function soundEnd(data: Float32Array, threshold = 1e-9): number {
+  for (let i = data.length - 1; i >= 0; i--) if (Math.abs(data[i] as number) > threshold) return i + 1;
+  return 0;
+}
