@@ -53,6 +53,15 @@ describe('createSequencer: timing', () => {
     expect(ticks).toHaveLength(64 * 3);
   });
 
+  it('starts at the song tempo, and takes every Fxx as a speed in Soundtracker modules', () => {
+    const song = { ...buildSong({ patterns: [{ 0: { 0: { effect: 0xf, param: 0x21 } } }] }), tempo: 100 };
+    const st = [...createSequencer({ ...song, format: { kind: 'soundtracker' } })];
+    expect(st[0]).toMatchObject({ speed: 0x21, tempo: 100, duration: 0.025 });
+    expect(st.filter((t) => t.row === 0)).toHaveLength(0x21);
+    const pt = [...createSequencer(song)];
+    expect(pt[0]).toMatchObject({ speed: 6, tempo: 0x21 });
+  });
+
   it('takes a row speed set in any channel before that row plays', () => {
     const ticks = play({ patterns: [{ 0: { 3: { effect: 0xf, param: 2 } } }] });
     expect(row(ticks, 0)).toHaveLength(2);

@@ -283,6 +283,8 @@ export class ProTrackerSequencer implements Sequencer {
   private readonly basePan: number[];
   private speed = 6;
   private bpm = 125;
+  /** Soundtracker timing: Fxx always sets the speed (ticks per row), never a CIA tempo. */
+  private readonly vblank: boolean;
   private order = 0;
   private row = 0;
   private frame = -1;
@@ -321,6 +323,8 @@ export class ProTrackerSequencer implements Sequencer {
       c.pan = this.basePan[i] ?? 0;
     });
     this.visited = song.orders.map(() => new Uint8Array(64));
+    this.bpm = song.tempo ?? 125;
+    this.vblank = song.format.kind === 'soundtracker';
   }
 
   [Symbol.iterator](): Iterator<SequencerTick> {
@@ -428,7 +432,7 @@ export class ProTrackerSequencer implements Sequencer {
       const c = this.channels[i] as Channel;
       const e = toEvent(cells?.[i]);
       // The speed of this row counts before note delays are set up.
-      if (e.fxt === 0xf && e.fxp > 0 && e.fxp < 0x20) this.speed = e.fxp;
+      if (e.fxt === 0xf && e.fxp > 0 && (e.fxp < 0x20 || this.vblank)) this.speed = e.fxp;
       if (e.fxt === 0xe && e.fxp >> 4 === 0xd && (e.fxp & 0xf) !== 0) {
         c.delay = (e.fxp & 0xf) + 1;
         c.delayedEvent = e;
@@ -613,7 +617,7 @@ export class ProTrackerSequencer implements Sequencer {
         break;
       case 0xf:
         if (fxp === 0) break;
-        if (fxp < 0x20) this.speed = fxp;
+        if (fxp < 0x20 || this.vblank) this.speed = fxp;
         else this.bpm = fxp;
         break;
     }
