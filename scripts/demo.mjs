@@ -11,7 +11,9 @@ const voicesPerWorklet = 16;
 console.log(
   `Reference scenario: ${instruments} instruments x ${voicesEach} voices, ${voicesPerWorklet} voices per worklet\n`,
 );
-const rows = [['strategy', 'worklets', 'total', 'allocated', 'free', 'placement (instrument: worklet/voices)']];
+const rows = [
+  ['strategy', 'worklets', 'total', 'allocated', 'free', 'placement (instrument: worklet/voices)'],
+];
 for (const name of strategyNames) {
   const pool = createVoicePool({ voicesPerWorklet, strategy: resolveStrategy(name) });
   for (let i = 1; i <= instruments; i++) pool.allocate(String(i).padStart(2, '0'), voicesEach);
@@ -30,6 +32,11 @@ for (const name of strategyNames) {
 }
 const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
 for (const [index, row] of rows.entries()) {
-  console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+  console.log(
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd(),
+  );
   if (index === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }

@@ -14,6 +14,14 @@ export {
 } from './mod-writer.js';
 /** Amiga period helpers: note periods (equal or ProTracker tuning) and note lookup. */
 export { notePeriod, periodToNote, periodToRate, type Tuning } from './periods.js';
+/** Real-time playback and offline rendering of a song on a bank, and one pass's length. */
+export {
+  type PlayOptions,
+  type RenderOptions,
+  type SongPlayer,
+  type SongPosition,
+  songDuration,
+} from './player.js';
 /** Creates a ProTracker 1/2 tick sequencer over a Song (DOM-free). */
 export {
   type ChannelTick,
@@ -23,6 +31,21 @@ export {
   type SequencerTick,
 } from './sequencer.js';
 export type { Cell, Pattern, Sample, Song, SongFormat } from './song.js';
+/** The song bank apps embed: instruments on pooled worklets, loading, playing and rendering songs. */
+export {
+  createSongBank,
+  type EnsureInstrumentOptions,
+  type OfflineAudioContextConstructor,
+  type SongBank,
+  type SongBankInstrumentStats,
+  type SongBankMode,
+  type SongBankOptions,
+  type SongBankStats,
+} from './song-bank.js';
+/** The typed error song bank calls reject with, and its stable codes. */
+export { SongBankError, type SongBankErrorCode } from './song-bank-error.js';
+/** The instruments a MOD song plays, as sampler patches. */
+export { instrumentId, type SongInstrument, songInstruments } from './song-instruments.js';
 /** Lists the ways a Song breaks the model's rules; empty when it is sound. */
 export { songProblems } from './song-invariants.js';
 /** Prints a song's playback, tick by tick, in the reference mixer-data trace format. */

@@ -28,24 +28,67 @@ export const PARAMS = 6;
  * Commands usually arrive in time order, so insertion is O(1) in the common case.
  */
 export class CommandQueue {
-  readonly capacity: number;
-  private readonly frames: Float64Array;
-  private readonly ops: Int32Array;
-  private readonly slots: Int32Array;
-  private readonly voices: Int32Array;
-  private readonly flags: Int32Array;
-  private readonly params: Float64Array;
+  private cap: number;
+  /** Most commands the queue will ever hold: it doubles up to this when full. */
+  readonly maxCapacity: number;
+  private frames: Float64Array;
+  private ops: Int32Array;
+  private slots: Int32Array;
+  private voices: Int32Array;
+  private flags: Int32Array;
+  private params: Float64Array;
   private head = 0;
   private count = 0;
 
-  constructor(capacity: number) {
-    this.capacity = capacity;
+  constructor(capacity: number, maxCapacity = capacity) {
+    this.cap = capacity;
+    this.maxCapacity = Math.max(capacity, maxCapacity);
     this.frames = new Float64Array(capacity);
     this.ops = new Int32Array(capacity);
     this.slots = new Int32Array(capacity);
     this.voices = new Int32Array(capacity);
     this.flags = new Int32Array(capacity);
     this.params = new Float64Array(capacity * PARAMS);
+  }
+
+  /** Commands the queue holds before it must grow. */
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /**
+   * Doubles the storage, keeping the order. Only `push` grows the queue, and pushes
+   * happen in the port's message handler, never inside process(): a whole song
+   * scheduled ahead for an offline render can be queued without the render path
+   * allocating.
+   */
+  private grow(): boolean {
+    const next = Math.min(this.maxCapacity, this.cap * 2);
+    if (next <= this.cap) return false;
+    const frames = new Float64Array(next);
+    const ops = new Int32Array(next);
+    const slots = new Int32Array(next);
+    const voices = new Int32Array(next);
+    const flags = new Int32Array(next);
+    const params = new Float64Array(next * PARAMS);
+    for (let i = 0; i < this.count; i++) {
+      const from = (this.head + i) % this.cap;
+      frames[i] = this.frames[from] as number;
+      ops[i] = this.ops[from] as number;
+      slots[i] = this.slots[from] as number;
+      voices[i] = this.voices[from] as number;
+      flags[i] = this.flags[from] as number;
+      params.set(this.params.subarray(from * PARAMS, from * PARAMS + PARAMS), i * PARAMS);
+    }
+    this.frames = frames;
+    this.ops = ops;
+    this.slots = slots;
+    this.voices = voices;
+    this.flags = flags;
+    this.params = params;
+    this.head = 0;
+    this.cap = next;
+    return true;
   }
 
   /** Commands waiting. */
@@ -67,8 +110,8 @@ export class CommandQueue {
     p4 = 0,
     p5 = 0,
   ): boolean {
-    if (this.count === this.capacity) return false;
-    const cap = this.capacity;
+    if (this.count === this.cap && !this.grow()) return false;
+    const cap = this.cap;
     // Walk back from the tail past every later command, shifting each up one place.
     let i = this.count;
     while (i > 0) {
@@ -136,7 +179,7 @@ export class CommandQueue {
   /** Drops the earliest command. */
   shift(): void {
     if (this.count === 0) return;
-    this.head = (this.head + 1) % this.capacity;
+    this.head = (this.head + 1) % this.cap;
     this.count--;
   }
 
@@ -152,7 +195,7 @@ export class CommandQueue {
    * `onDrop` sees each dropped command's op and first parameter.
    */
   dropFrom(frame: number, slot: number, onDrop: (op: number, param0: number) => void): void {
-    const cap = this.capacity;
+    const cap = this.cap;
     let kept = 0;
     for (let i = 0; i < this.count; i++) {
       const at = (this.head + i) % cap;

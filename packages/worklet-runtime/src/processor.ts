@@ -41,6 +41,8 @@ interface ProcessorConstruction {
 
 const QUANTUM = 128;
 const QUEUE_CAPACITY = 4096;
+// An offline render may queue a whole song before its first quantum.
+const QUEUE_MAX_CAPACITY = 1 << 20;
 /** Patch records per slot: the current one plus loads scheduled behind it. */
 const RECORDS_PER_SLOT = 4;
 
@@ -50,7 +52,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   readonly voices: number;
   readonly slots: number;
   private readonly engine: EngineExports;
-  private readonly queue = new CommandQueue(QUEUE_CAPACITY);
+  private readonly queue = new CommandQueue(QUEUE_CAPACITY, QUEUE_MAX_CAPACITY);
   private readonly starts: Int32Array;
   private readonly counts: Int32Array;
   private readonly loaded: Uint8Array;
@@ -147,7 +149,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   }
 
   private enqueue(id: number, ok: boolean): void {
-    if (!ok) this.refuse(id, 'QUEUE_FULL', `message #${id}: ${QUEUE_CAPACITY} commands already wait`);
+    if (!ok) this.refuse(id, 'QUEUE_FULL', `message #${id}: ${this.queue.capacity} commands already wait`);
   }
 
   private dropFrom(frame: number, slot: number): void {

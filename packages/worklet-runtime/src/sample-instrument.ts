@@ -119,6 +119,9 @@ export class SampleInstrument implements Instrument {
     const looped = p.loopLength > 4;
     const source = this.context.createBufferSource();
     source.buffer = this.buffer;
+    // Set the intrinsic value too: an automation event at the start time alone leaves
+    // the first render quantum at rate 1 in some engines (node-web-audio-api).
+    source.playbackRate.value = rate;
     source.playbackRate.setValueAtTime(rate, e.time);
     if (looped) {
       source.loop = true;
@@ -167,7 +170,9 @@ export class SampleInstrument implements Instrument {
     const last = e.voice ?? this.voices - 1;
     for (let i = first; i <= last; i++) {
       const v = this.voiceState[i] as Voice;
+      // A source stops once: a second stop() is an InvalidStateError in some engines.
       v.source?.stop(e.time);
+      v.source = null;
       this.picker.released(i, e.time);
     }
   }

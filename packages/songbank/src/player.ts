@@ -1,0 +1,269 @@
+import type { Instrument } from '@workletpool/worklet-runtime';
+import { type ChannelTick, createSequencer, type Sequencer } from './sequencer.js';
+import type { Song } from './song.js';
+import type { SongBank } from './song-bank.js';
+import { SongBankError } from './song-bank-error.js';
+import { instrumentId } from './song-instruments.js';
+
+/** Options of {@link SongBank.play}. */
+export interface PlayOptions {
+  /** Context time to start at (default: as soon as the instruments are ready, plus a short lead). */
+  readonly at?: number;
+  /** Start again from the restart position at the song's end instead of stopping (default false). */
+  readonly loop?: boolean;
+}
+
+/** Options of {@link SongBank.render}. */
+export interface RenderOptions {
+  /** Sample rate of the offline render (default: the bank context's). */
+  readonly sampleRate?: number;
+  /** Seconds to render (default: the song's length, up to where it would loop). */
+  readonly seconds?: number;
+  /** Called with the fraction rendered so far, 0..1. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/** Where a player is in its song. */
+export interface SongPosition {
+  readonly order: number;
+  readonly row: number;
+  readonly tick: number;
+}
+
+/** A song playing in real time. */
+export interface SongPlayer {
+  /** Resolves once the instruments are ready and the first notes are scheduled. */
+  readonly ready: Promise<void>;
+  /** Context time the song starts at (NaN until ready). */
+  readonly startTime: number;
+  /** Stops every voice now and schedules nothing more. */
+  stop(): void;
+  /** The order, row and tick sounding at the context's current time. */
+  position(): SongPosition;
+  /** True once the song has ended (without loop) or stop() was called. */
+  readonly finished: boolean;
+}
+
+/** The length of one pass through the song in seconds, up to where it would loop. */
+export function songDuration(song: Song): number {
+  const sequencer = createSequencer(song);
+  let seconds = 0;
+  for (let tick = sequencer.next(); tick !== null; tick = sequencer.next()) seconds += tick.duration;
+  return seconds;
+}
+
+/** Turns sequencer ticks into instrument commands, one voice per channel. */
+class ChannelDriver {
+  private sounding: Instrument | undefined;
+  private period = 0;
+  private volume = -1;
+  private pan = Number.NaN;
+
+  constructor(private readonly voice: number) {}
+
+  apply(state: ChannelTick, instrument: Instrument | undefined, time: number): void {
+    const pan = state.pan / 128;
+    if (state.trigger !== undefined && instrument !== undefined && state.period > 0) {
+      if (this.sounding !== undefined && this.sounding !== instrument) {
+        this.sounding.noteOff({ time, voice: this.voice });
+      }
+      instrument.noteOn({
+        time,
+        voice: this.voice,
+        period: state.period,
+        volume: state.volume,
+        pan,
+        offset: state.trigger.offset,
+      });
+      this.sounding = instrument;
+      this.period = state.period;
+      this.volume = state.volume;
+      this.pan = pan;
+      return;
+    }
+    if (this.sounding === undefined) return;
+    if (instrument !== this.sounding || state.period <= 0) {
+      this.sounding.noteOff({ time, voice: this.voice });
+      this.sounding = undefined;
+      return;
+    }
+    if (state.period !== this.period || state.volume !== this.volume || pan !== this.pan) {
+      this.sounding.set({
+        time,
+        voice: this.voice,
+        ...(state.period !== this.period ? { period: state.period } : {}),
+        ...(state.volume !== this.volume ? { volume: state.volume } : {}),
+        ...(pan !== this.pan ? { pan } : {}),
+      });
+      this.period = state.period;
+      this.volume = state.volume;
+      this.pan = pan;
+    }
+  }
+
+  silence(time: number): void {
+    this.sounding?.noteOff({ time, voice: this.voice });
+    this.sounding = undefined;
+  }
+}
+
+/** Schedules a song's ticks onto a bank's instruments, in order, up to a horizon. */
+class Schedule {
+  private readonly drivers: ChannelDriver[];
+  private readonly source: Sequencer;
+  private readonly positions: { time: number; position: SongPosition }[] = [];
+  private time: number;
+  ended = false;
+
+  constructor(
+    private readonly bank: SongBank,
+    private readonly song: Song,
+    startTime: number,
+    options: { stereoSeparation: number; loop: boolean },
+  ) {
+    this.time = startTime;
+    this.source = createSequencer(song, options);
+    this.drivers = Array.from({ length: song.channels }, (_, channel) => new ChannelDriver(channel));
+  }
+
+  /** Schedules every tick that starts before `horizon` (context seconds). */
+  fill(horizon: number): void {
+    while (!this.ended && this.time < horizon) {
+      const tick = this.source.next();
+      if (tick === null) {
+        this.ended = true;
+        for (const driver of this.drivers) driver.silence(this.time);
+        return;
+      }
+      for (let channel = 0; channel < this.drivers.length; channel++) {
+        const state = tick.channels[channel];
+        if (state === undefined) continue;
+        const instrument = state.sample >= 0 ? this.bank.instrument(instrumentId(state.sample)) : undefined;
+        this.drivers[channel]!.apply(state, instrument, this.time);
+      }
+      this.positions.push({
+        time: this.time,
+        position: { order: tick.order, row: tick.row, tick: tick.tick },
+      });
+      // Keep the position log short: a player only asks about the recent past.
+      if (this.positions.length > 4096) this.positions.splice(0, 2048);
+      this.time += tick.duration;
+    }
+  }
+
+  /** The context time up to which ticks are scheduled. */
+  get scheduledUntil(): number {
+    return this.time;
+  }
+
+  silence(time: number): void {
+    for (const driver of this.drivers) driver.silence(time);
+  }
+
+  positionAt(time: number): SongPosition {
+    let found: SongPosition = { order: 0, row: 0, tick: 0 };
+    for (let i = this.positions.length - 1; i >= 0; i--) {
+      const entry = this.positions[i]!;
+      if (entry.time <= time) {
+        found = entry.position;
+        break;
+      }
+    }
+    return found;
+  }
+
+  get channelCount(): number {
+    return this.song.channels;
+  }
+}
+
+const LOOKAHEAD = 0.25; // seconds scheduled ahead of the audio clock
+const INTERVAL_MS = 50; // how often the scheduler wakes
+
+/** Plays `song` on `bank` in real time (see SongBank.play). */
+export function startPlayer(
+  bank: SongBank,
+  song: Song,
+  options: PlayOptions & { stereoSeparation: number },
+): SongPlayer {
+  const context = bank.context;
+  let schedule: Schedule | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let stopped = false;
+  let startTime = Number.NaN;
+
+  const ready = (async () => {
+    await bank.prepareSong(song);
+    if (stopped) return;
+    startTime = options.at ?? context.currentTime + 0.05;
+    schedule = new Schedule(bank, song, startTime, {
+      stereoSeparation: options.stereoSeparation,
+      loop: options.loop ?? false,
+    });
+    schedule.fill(context.currentTime + LOOKAHEAD);
+    timer = setInterval(() => {
+      if (schedule === undefined) return;
+      schedule.fill(context.currentTime + LOOKAHEAD);
+      if (schedule.ended && context.currentTime >= schedule.scheduledUntil) {
+        clearInterval(timer);
+        timer = undefined;
+      }
+    }, INTERVAL_MS);
+  })();
+
+  return {
+    ready,
+    get startTime() {
+      return startTime;
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+      schedule?.silence(context.currentTime);
+    },
+    position() {
+      return schedule?.positionAt(context.currentTime) ?? { order: 0, row: 0, tick: 0 };
+    },
+    get finished() {
+      return stopped || (schedule?.ended === true && context.currentTime >= schedule.scheduledUntil);
+    },
+  };
+}
+
+/**
+ * Renders `song` on `bank`, whose context is `context`. Every tick is scheduled before
+ * rendering starts (the worklets queue timestamped commands, and messages posted before
+ * startRendering() reach them before their first quantum), so the render needs no
+ * suspend/resume round trips. Progress follows the context's clock.
+ */
+export async function renderSong(
+  bank: SongBank,
+  context: OfflineAudioContext,
+  song: Song,
+  options: RenderOptions & { stereoSeparation: number },
+): Promise<AudioBuffer> {
+  if (options.sampleRate !== undefined && options.sampleRate !== context.sampleRate) {
+    throw new SongBankError(
+      'INVALID_ARGUMENT',
+      `sampleRate ${options.sampleRate} differs from the offline context's ${context.sampleRate}`,
+    );
+  }
+  await bank.prepareSong(song);
+  const total = Math.min(options.seconds ?? Number.POSITIVE_INFINITY, context.length / context.sampleRate);
+  const schedule = new Schedule(bank, song, 0, { stereoSeparation: options.stereoSeparation, loop: false });
+  schedule.fill(total);
+  // A song longer than the render is cut: stop every voice where the render ends.
+  if (!schedule.ended) schedule.silence(total);
+  const onProgress = options.onProgress;
+  const timer =
+    onProgress === undefined ? undefined : setInterval(() => onProgress(context.currentTime / total), 100);
+  try {
+    const buffer = await context.startRendering();
+    onProgress?.(1);
+    return buffer;
+  } finally {
+    if (timer !== undefined) clearInterval(timer);
+  }
+}

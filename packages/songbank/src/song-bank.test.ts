@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AudioWorkletNode, OfflineAudioContext } from 'node-web-audio-api';
+import { describe, expect, it } from 'vitest';
+import { fixturesDir, haveFixtures } from '../../../test-support/fixtures.js';
+import { defaultSong, defaultSongBytes } from './default-song.js';
+import { SongLoadError } from './errors.js';
+import { loadMod } from './mod-loader.js';
+import { songDuration } from './player.js';
+import type { Song } from './song.js';
+import { createSongBank, type SongBankOptions } from './song-bank.js';
+import { SongBankError } from './song-bank-error.js';
+import { songInstruments } from './song-instruments.js';
+
+const RATE = 44_100;
+
+function offline(seconds: number, channels = 2): OfflineAudioContext {
+  return new OfflineAudioContext({
+    numberOfChannels: channels,
+    length: Math.ceil(seconds * RATE),
+    sampleRate: RATE,
+  });
+}
+
+function energy(data: Float32Array): number {
+  let sum = 0;
+  for (const x of data) sum += x * x;
+  return sum;
+}
+
+/** Renders `seconds` of `song` and returns the stereo mix. */
+async function renderMix(song: Song, seconds: number, options: SongBankOptions): Promise<Float32Array[]> {
+  const context = offline(seconds);
+  const bank = await createSongBank(context, { AudioWorkletNode, ...options });
+  const buffer = await bank.render(song, { seconds });
+  bank.dispose();
+  return [buffer.getChannelData(0).slice(), buffer.getChannelData(1).slice()];
+}
+
+/**
+ * Renders `song` with every instrument's own output routed to its own channel (mono),
+ * so each instrument's energy can be read from one render.
+ */
+async function renderPerInstrument(
+  song: Song,
+  seconds: number,
+  options: SongBankOptions,
+): Promise<Map<string, number>> {
+  const ids = songInstruments(song).map((instrument) => instrument.id);
+  const context = offline(seconds, ids.length);
+  const silent = context.createGain();
+  silent.gain.value = 0;
+  silent.connect(context.destination);
+  const bank = await createSongBank(context, { AudioWorkletNode, ...options, destination: silent });
+  await bank.prepareSong(song);
+  // Discrete channels: one instrument per channel, no speaker up- or down-mixing.
+  const merger = context.createChannelMerger(ids.length);
+  merger.channelInterpretation = 'discrete';
+  context.destination.channelInterpretation = 'discrete';
+  merger.connect(context.destination);
+  for (const [index, id] of ids.entries()) bank.instrument(id)?.output.connect(merger, 0, index);
+  const buffer = await bank.render(song, { seconds });
+  bank.dispose();
+  return new Map(ids.map((id, index) => [id, energy(buffer.getChannelData(index))]));
+}
+
+describe('SongBank with the default song', () => {
+  const song = defaultSong();
+
+  it('places 8 instruments x 4 voices on 2 worklets with fixed blocks', async () => {
+    const context = offline(0.05);
+    const bank = await createSongBank(context, { AudioWorkletNode, strategy: 'fixed-blocks' });
+    await bank.prepareSong(song);
+    const stats = bank.getStats();
+    expect(stats).toMatchObject({
+      mode: 'pooled',
+      strategy: 'fixed-blocks',
+      workletCount: 2,
+      totalVoices: 32,
+      allocatedVoices: 32,
+      freeVoices: 0,
+      nodesCreated: 2,
+    });
+    expect(stats.instruments).toHaveLength(8);
+    await context.startRendering();
+    bank.dispose();
+  });
+
+  it('gives each instrument its own worklet with pooling off', async () => {
+    const context = offline(0.05);
+    const bank = await createSongBank(context, { AudioWorkletNode, pooling: false });
+    await bank.prepareSong(song);
+    expect(bank.getStats()).toMatchObject({ mode: 'dedicated', workletCount: 8, nodesCreated: 8 });
+    await context.startRendering();
+    bank.dispose();
+  });
+
+  it('every instrument that plays produces sound in the render', async () => {
+    const energies = await renderPerInstrument(song, songDuration(song), {});
+    expect(energies.size).toBe(8);
+    for (const [id, value] of energies) expect(value, `instrument ${id}`).toBeGreaterThan(0.01);
+  });
+
+  it('sounds the same pooled, dedicated and simplified (null test)', async () => {
+    const seconds = 6;
+    const pooled = await renderMix(song, seconds, { pooling: true });
+    const dedicated = await renderMix(song, seconds, { pooling: false });
+    const simplified = await renderMix(song, seconds, { simplifiedMod: true });
+    const total = energy(pooled[0]!) + energy(pooled[1]!);
+    expect(total).toBeGreaterThan(1);
+    for (let channel = 0; channel < 2; channel++) {
+      let maxDiff = 0;
+      const a = pooled[channel]!;
+      const b = dedicated[channel]!;
+      for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+      expect(maxDiff, `pooled vs dedicated, channel ${channel}`).toBeLessThan(1e-6);
+    }
+    // AudioBufferSourceNode resamples with its own interpolation, so the simplified path
+    // matches to within a small residual rather than bit for bit.
+    let residual = 0;
+    for (let channel = 0; channel < 2; channel++) {
+      const a = pooled[channel]!;
+      const c = simplified[channel]!;
+      for (let i = 0; i < a.length; i++) residual += (a[i]! - c[i]!) ** 2;
+    }
+    expect(residual / total, 'simplified residual energy ratio').toBeLessThan(0.01);
+  });
+});
+
+describe('SongBank lifecycle', () => {
+  it('keeps worklets across resetForNewSong and refuses a stale ensureInstrument', async () => {
+    const song = defaultSong();
+    const context = offline(0.05);
+    const bank = await createSongBank(context, { AudioWorkletNode });
+    await bank.prepareSong(song);
+    const [first] = songInstruments(song);
+    bank.resetForNewSong();
+    expect(bank.getStats()).toMatchObject({ workletCount: 2, allocatedVoices: 0 });
+    const stale = bank.ensureInstrument('stale', first!.patch, { voices: 4 });
+    bank.resetForNewSong();
+    await expect(stale).rejects.toMatchObject({ code: 'STALE_REQUEST' });
+    expect(bank.instrument('stale')).toBeUndefined();
+    await bank.prepareSong(song);
+    expect(bank.getStats()).toMatchObject({ workletCount: 2, nodesCreated: 2, allocatedVoices: 32 });
+    await context.startRendering();
+    bank.dispose();
+    await expect(bank.prepareSong(song)).rejects.toBeInstanceOf(SongBankError);
+  });
+
+  it('a bad file rejects with SongLoadError and keeps the loaded instruments', async () => {
+    const context = offline(0.05);
+    const bank = await createSongBank(context, { AudioWorkletNode });
+    const song = await bank.loadSong(defaultSongBytes());
+    await bank.prepareSong(song);
+    await expect(bank.loadSong(new Uint8Array(100))).rejects.toBeInstanceOf(SongLoadError);
+    expect(bank.getStats().instruments).toHaveLength(8);
+    await context.startRendering();
+    bank.dispose();
+  });
+});
+
+describe.runIf(haveFixtures())('SongBank with real MOD files', () => {
+  it('renders peacedroid.mod with every playing instrument audible', async () => {
+    const song = loadMod(new Uint8Array(readFileSync(join(fixturesDir, 'songs/peacedroid.mod'))));
+    const energies = await renderPerInstrument(song, songDuration(song), {});
+    const silent = [...energies].filter(([, value]) => !(value > 0));
+    expect(silent.map(([id]) => id)).toEqual([]);
+  });
+});

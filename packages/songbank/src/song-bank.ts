@@ -1,0 +1,393 @@
+import type { Strategy } from '@workletpool/pool-core';
+import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
+import {
+  type AudioWorkletNodeConstructor,
+  createDedicatedInstrument,
+  createSampleInstrument,
+  createWorkletPool,
+  type Instrument,
+  type InstrumentPatch,
+  type WorkletPool,
+} from '@workletpool/worklet-runtime';
+import { loadMod } from './mod-loader.js';
+import {
+  type PlayOptions,
+  type RenderOptions,
+  renderSong,
+  type SongPlayer,
+  songDuration as songDurationOf,
+  startPlayer,
+} from './player.js';
+import type { Song } from './song.js';
+import { SongBankError } from './song-bank-error.js';
+import { songInstruments } from './song-instruments.js';
+
+/** How a bank hosts its instruments. */
+export type SongBankMode = 'pooled' | 'dedicated' | 'simplified';
+
+/** Options of {@link createSongBank}. */
+export interface SongBankOptions {
+  /** Where the bank's master output goes; the context's destination by default. */
+  readonly destination?: AudioNode;
+  /** Share worklets between instruments (default true); false gives each its own worklet. */
+  readonly pooling?: boolean;
+  /** Placement strategy for pooled instruments (default 'fixed-blocks'). */
+  readonly strategy?: StrategyName | Strategy;
+  /** Voices in each worklet's engine (default 16). */
+  readonly voicesPerWorklet?: number;
+  /** Most worklets the pool may create (default unbounded). */
+  readonly maxWorklets?: number;
+  /** Play MOD samples with AudioBufferSourceNodes, no worklet at all (default false). */
+  readonly simplifiedMod?: boolean;
+  /** Stereo separation of the LRRL channel panning, 0 (mono) to 1 (hard, as on an Amiga); default 1. */
+  readonly stereoSeparation?: number;
+  /** Gain of the master output (default 0.5, so four hard-panned channels cannot clip). */
+  readonly masterGain?: number;
+  /** AudioWorkletNode constructor (default: the global one; pass node-web-audio-api's in Node). */
+  readonly AudioWorkletNode?: AudioWorkletNodeConstructor;
+  /** Constructor used by {@link SongBank.render} on a real-time bank; globalThis.OfflineAudioContext by default. */
+  readonly offlineAudioContext?: OfflineAudioContextConstructor;
+}
+
+/** A constructor of offline contexts (the browser's, or node-web-audio-api's). */
+export type OfflineAudioContextConstructor = new (options: {
+  numberOfChannels: number;
+  length: number;
+  sampleRate: number;
+}) => OfflineAudioContext;
+
+/** Where one instrument lives. `worklet`/`start` are absent when it has no shared worklet. */
+export interface SongBankInstrumentStats {
+  readonly id: string;
+  readonly name: string;
+  readonly voices: number;
+  readonly worklet?: number;
+  readonly start?: number;
+}
+
+/** What {@link SongBank.getStats} reports. */
+export interface SongBankStats {
+  readonly mode: SongBankMode;
+  readonly strategy: string;
+  readonly workletCount: number;
+  readonly totalVoices: number;
+  readonly allocatedVoices: number;
+  readonly freeVoices: number;
+  /** AudioWorkletNodes created over the bank's life (dedicated mode: one per instrument ever made). */
+  readonly nodesCreated: number;
+  readonly instruments: readonly SongBankInstrumentStats[];
+}
+
+/** Options of {@link SongBank.ensureInstrument}. */
+export interface EnsureInstrumentOptions {
+  /** Voices the instrument needs (default 4). */
+  readonly voices?: number;
+  /** A display name for stats (default the id). */
+  readonly name?: string;
+}
+
+interface Entry {
+  readonly instrument: Instrument;
+  readonly patch: InstrumentPatch;
+  /** The id the instrument has in the pool (differs from the bank id while a replacement loads). */
+  readonly poolId: string;
+  readonly name: string;
+  readonly dedicated: boolean;
+}
+
+/** The song bank an app embeds: instruments on pooled worklets, MOD loading, playback and rendering. */
+export interface SongBank {
+  readonly context: BaseAudioContext;
+  readonly mode: SongBankMode;
+  /** The bank's master output (a GainNode connected to the destination). */
+  readonly output: AudioNode;
+  /** Makes sure instrument `id` exists with `patch`; resolves to it. Same id and patch: the same instrument. */
+  ensureInstrument(
+    id: string,
+    patch: InstrumentPatch,
+    options?: EnsureInstrumentOptions,
+  ): Promise<Instrument>;
+  /** The live instrument `id`, if any. */
+  instrument(id: string): Instrument | undefined;
+  /** Disposes instrument `id` and frees its voices; false if there was none. */
+  teardownInstrument(id: string): boolean;
+  /** Stops playback and drops every instrument, keeping the worklets for the next song. */
+  resetForNewSong(): void;
+  /** Stops everything and releases every node; later calls fail with DISPOSED. */
+  dispose(): void;
+  getStats(): SongBankStats;
+  /** Parses MOD bytes; rejects with SongLoadError, leaving the bank as it was. */
+  loadSong(bytes: Uint8Array): Promise<Song>;
+  /** Creates the instruments a song plays (one per used sample). */
+  prepareSong(song: Song): Promise<void>;
+  /** Plays a song in real time with lookahead scheduling. */
+  play(song: Song, options?: PlayOptions): SongPlayer;
+  /** Renders a song offline; on an OfflineAudioContext bank, renders that context. */
+  render(song: Song, options?: RenderOptions): Promise<AudioBuffer>;
+}
+
+const DEFAULT_VOICES = 4;
+
+/** Creates a song bank on `context` (any BaseAudioContext: real time or offline). */
+export async function createSongBank(
+  context: BaseAudioContext,
+  options: SongBankOptions = {},
+): Promise<SongBank> {
+  const strategy = resolveStrategy(options.strategy ?? 'fixed-blocks');
+  const pooling = options.pooling ?? true;
+  const simplified = options.simplifiedMod ?? false;
+  const masterGain = options.masterGain ?? 0.5;
+  const stereoSeparation = options.stereoSeparation ?? 1;
+  if (!(masterGain >= 0 && masterGain <= 16)) {
+    throw new SongBankError('INVALID_ARGUMENT', `masterGain must be 0..16; got ${masterGain}`);
+  }
+  if (!(stereoSeparation >= 0 && stereoSeparation <= 1)) {
+    throw new SongBankError('INVALID_ARGUMENT', `stereoSeparation must be 0..1; got ${stereoSeparation}`);
+  }
+  const mode: SongBankMode = simplified ? 'simplified' : pooling ? 'pooled' : 'dedicated';
+  const master = context.createGain();
+  master.gain.value = masterGain;
+  const nodeOption =
+    options.AudioWorkletNode === undefined ? {} : { AudioWorkletNode: options.AudioWorkletNode };
+  master.connect(options.destination ?? context.destination);
+  const voicesPerWorklet = options.voicesPerWorklet ?? 16;
+  // The simplified path needs no pool: its samplers use no worklet, and a synth patch
+  // (which needs an engine) gets a worklet of its own.
+  const pool: WorkletPool | undefined =
+    pooling && !simplified
+      ? await createWorkletPool(context, {
+          destination: master,
+          strategy,
+          voicesPerWorklet,
+          ...nodeOption,
+          ...(options.maxWorklets === undefined ? {} : { maxWorklets: options.maxWorklets }),
+        })
+      : undefined;
+
+  const entries = new Map<string, Entry>();
+  const pending = new Map<string, { patch: InstrumentPatch; promise: Promise<Instrument>; token: object }>();
+  const players = new Set<SongPlayer>();
+  let generation = 0;
+  let dedicatedNodes = 0;
+  let replacements = 0;
+  let disposed = false;
+
+  const alive = (what: string) => {
+    if (disposed) throw new SongBankError('DISPOSED', `${what}: the song bank was disposed`);
+  };
+
+  async function create(id: string, patch: InstrumentPatch, voices: number): Promise<Instrument> {
+    // Synth patches always need an engine; only MOD samples have the no-worklet path.
+    if (simplified && patch.kind === 'sampler') {
+      return createSampleInstrument(context, id, patch, { voices, destination: master });
+    }
+    if (pool !== undefined) return pool.createInstrument(id, patch, { voices });
+    dedicatedNodes++;
+    return createDedicatedInstrument(context, id, patch, { voices, destination: master, ...nodeOption });
+  }
+
+  const bank: SongBank = {
+    context,
+    mode,
+    output: master,
+
+    async ensureInstrument(id, patch, ensureOptions = {}) {
+      alive(`ensureInstrument("${id}")`);
+      const voices = ensureOptions.voices ?? DEFAULT_VOICES;
+      if (id.length === 0) throw new SongBankError('INVALID_ARGUMENT', 'instrument id must not be empty');
+      const existing = entries.get(id);
+      if (existing !== undefined && existing.patch === patch && existing.instrument.voices === voices) {
+        return existing.instrument;
+      }
+      const inFlight = pending.get(id);
+      if (inFlight !== undefined && inFlight.patch === patch) return inFlight.promise;
+      const started = generation;
+      const token = {};
+      // A replaced instrument keeps sounding until its successor is ready, so the two
+      // briefly coexist in the pool under different pool ids.
+      const poolId = entries.has(id) || pending.has(id) ? `${id}~${++replacements}` : id;
+      const overtaken = () => disposed || generation !== started || pending.get(id)?.token !== token;
+      const stale = () =>
+        new SongBankError(
+          disposed ? 'DISPOSED' : 'STALE_REQUEST',
+          `ensureInstrument("${id}") finished after ${disposed ? 'dispose' : 'a reset or a newer request'}; not installed`,
+        );
+      const promise = (async () => {
+        let instrument: Instrument;
+        try {
+          instrument = await create(poolId, patch, voices);
+        } catch (error) {
+          throw overtaken() ? stale() : error;
+        }
+        if (overtaken()) {
+          instrument.dispose();
+          throw stale();
+        }
+        pending.delete(id);
+        entries.get(id)?.instrument.dispose();
+        entries.set(id, {
+          instrument,
+          patch,
+          poolId,
+          name: ensureOptions.name ?? id,
+          dedicated: pool === undefined && !(simplified && patch.kind === 'sampler'),
+        });
+        return instrument;
+      })();
+      pending.set(id, { patch, promise, token });
+      promise.catch(() => {
+        if (pending.get(id)?.token === token) pending.delete(id);
+      });
+      return promise;
+    },
+
+    instrument(id) {
+      return entries.get(id)?.instrument;
+    },
+
+    teardownInstrument(id) {
+      alive(`teardownInstrument("${id}")`);
+      pending.delete(id);
+      const entry = entries.get(id);
+      if (entry === undefined) return false;
+      entries.delete(id);
+      entry.instrument.dispose();
+      return true;
+    },
+
+    resetForNewSong() {
+      alive('resetForNewSong()');
+      generation++;
+      for (const player of players) player.stop();
+      players.clear();
+      pending.clear();
+      for (const entry of entries.values()) entry.instrument.dispose();
+      entries.clear();
+      pool?.reset();
+    },
+
+    dispose() {
+      if (disposed) return;
+      for (const player of players) player.stop();
+      players.clear();
+      pending.clear();
+      for (const entry of entries.values()) entry.instrument.dispose();
+      entries.clear();
+      pool?.dispose();
+      master.disconnect();
+      disposed = true;
+    },
+
+    getStats() {
+      const instruments: SongBankInstrumentStats[] = [];
+      if (pool !== undefined) {
+        const poolStats = pool.stats();
+        const ranges = new Map(poolStats.allocations.map((a) => [a.owner, a]));
+        for (const [id, entry] of entries) {
+          const range = ranges.get(entry.poolId);
+          instruments.push({
+            id,
+            name: entry.name,
+            voices: entry.instrument.voices,
+            ...(range === undefined ? {} : { worklet: range.worklet, start: range.start }),
+          });
+        }
+        return {
+          mode,
+          strategy: strategy.name,
+          workletCount: poolStats.workletCount,
+          totalVoices: poolStats.totalVoices,
+          allocatedVoices: poolStats.allocatedVoices,
+          freeVoices: poolStats.freeVoices,
+          nodesCreated: poolStats.nodesCreated,
+          instruments,
+        };
+      }
+      let worklets = 0;
+      let allocated = 0;
+      for (const [id, entry] of entries) {
+        const own = entry.dedicated ? worklets++ : undefined;
+        allocated += entry.instrument.voices;
+        instruments.push({
+          id,
+          name: entry.name,
+          voices: entry.instrument.voices,
+          ...(own === undefined ? {} : { worklet: own, start: 0 }),
+        });
+      }
+      const dedicatedVoices = [...entries.values()]
+        .filter((entry) => entry.dedicated)
+        .reduce((sum, entry) => sum + entry.instrument.voices, 0);
+      return {
+        mode,
+        strategy: mode === 'dedicated' ? 'dedicated' : 'none',
+        workletCount: worklets,
+        totalVoices: mode === 'simplified' ? allocated : dedicatedVoices,
+        allocatedVoices: mode === 'simplified' ? allocated : dedicatedVoices,
+        freeVoices: 0,
+        nodesCreated: dedicatedNodes,
+        instruments,
+      };
+    },
+
+    async loadSong(bytes) {
+      alive('loadSong()');
+      return loadMod(bytes);
+    },
+
+    async prepareSong(song) {
+      alive('prepareSong()');
+      const voices = Math.min(song.channels, voicesPerWorklet);
+      await Promise.all(
+        songInstruments(song).map((instrument) =>
+          bank.ensureInstrument(instrument.id, instrument.patch, { voices, name: instrument.name }),
+        ),
+      );
+    },
+
+    play(song, playOptions = {}) {
+      alive('play()');
+      const player = startPlayer(bank, song, { ...playOptions, stereoSeparation });
+      players.add(player);
+      return player;
+    },
+
+    async render(song, renderOptions = {}) {
+      alive('render()');
+      if (isOfflineContext(context)) {
+        return renderSong(bank, context, song, { ...renderOptions, stereoSeparation });
+      }
+      const Offline = options.offlineAudioContext ?? globalOfflineContext();
+      const sampleRate = renderOptions.sampleRate ?? context.sampleRate;
+      const seconds = renderOptions.seconds ?? songDurationOf(song);
+      const offline = new Offline({
+        numberOfChannels: 2,
+        length: Math.max(1, Math.ceil(seconds * sampleRate)),
+        sampleRate,
+      });
+      const { destination: _destination, offlineAudioContext: _offline, ...rest } = options;
+      const child = await createSongBank(offline, rest);
+      try {
+        return await child.render(song, renderOptions);
+      } finally {
+        child.dispose();
+      }
+    },
+  };
+  return bank;
+}
+
+function isOfflineContext(context: BaseAudioContext): context is OfflineAudioContext {
+  return typeof (context as Partial<OfflineAudioContext>).startRendering === 'function';
+}
+
+function globalOfflineContext(): OfflineAudioContextConstructor {
+  const found = (globalThis as { OfflineAudioContext?: OfflineAudioContextConstructor }).OfflineAudioContext;
+  if (found === undefined) {
+    throw new SongBankError(
+      'NO_OFFLINE_CONTEXT',
+      'render() on a real-time bank needs an OfflineAudioContext: pass options.offlineAudioContext',
+    );
+  }
+  return found;
+}
