@@ -1,32 +1,62 @@
 // An instrument that owns one slot (a voice range) of a shared engine node.
-import type { ResolvedPatch } from './patch.js';
+import type { InstrumentPatch, ResolvedPatch } from './patch.js';
 import { SlotInstrument, type SlotPlacement } from './slot-instrument.js';
 
 /** An instrument in a slot of a shared AudioWorkletNode; create it with `WorkletPool.createInstrument`. */
 export class PooledInstrument extends SlotInstrument {
-  /** Worklet index (in the pool) and slot inside it. */
-  readonly worklet: number;
+  /** The patch as given, kept so compaction can load it into another slot. */
+  readonly patch: InstrumentPatch;
+  private workletIndex: number;
   private readonly onRelease: (instrument: PooledInstrument) => void;
 
   /** @internal Built by WorkletPool once the slot holds the patch. */
   constructor(
     id: string,
     voices: number,
-    patch: ResolvedPatch,
+    patch: InstrumentPatch,
+    resolved: ResolvedPatch,
     placement: SlotPlacement,
     output: GainNode,
     worklet: number,
     onRelease: (instrument: PooledInstrument) => void,
   ) {
-    super(id, voices, patch, placement, output);
+    super(id, voices, resolved, placement, output);
     SlotInstrument.wire(placement, output);
-    this.worklet = worklet;
+    this.patch = patch;
+    this.workletIndex = worklet;
     this.onRelease = onRelease;
+  }
+
+  /** Index of the worklet (in its pool) this instrument plays in. */
+  get worklet(): number {
+    return this.workletIndex;
   }
 
   /** The engine slot this instrument renders into (one output of its node). */
   get slot(): number {
     return this.placement.slot;
+  }
+
+  /** @internal Leaves the current slot (compaction): its notes stop and its memory is freed. */
+  detach(): void {
+    const old = this.placement;
+    try {
+      old.engine.post({
+        type: 'release',
+        frame: old.engine.frameAt(old.engine.context.currentTime),
+        slot: old.slot,
+      });
+      old.engine.node.disconnect(this.output, old.slot, 0);
+    } catch {
+      // The old node may already be gone; nothing of it is left to free.
+    }
+  }
+
+  /** @internal Plays from now on in a slot that already holds this patch. */
+  attach(placement: SlotPlacement, worklet: number): void {
+    this.placement = placement;
+    this.workletIndex = worklet;
+    SlotInstrument.wire(placement, this.output);
   }
 
   protected released(): void {

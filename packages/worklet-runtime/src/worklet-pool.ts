@@ -2,7 +2,13 @@
 // module turns those decisions into AudioWorkletNodes. A node is created the moment the
 // core adds a worklet (synchronously, inside allocate), so concurrent createInstrument
 // calls can never create more nodes than the core decided on.
-import { createVoicePool, type PoolStats, type Strategy, type VoicePool } from '@workletpool/pool-core';
+import {
+  type CompactionPlan,
+  createVoicePool,
+  type PoolStats,
+  type Strategy,
+  type VoicePool,
+} from '@workletpool/pool-core';
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
 import { addProcessorModule, engineModule } from './assets.js';
 import { type AudioWorkletNodeConstructor, audioWorkletNodeConstructor, EngineNode } from './engine-node.js';
@@ -70,6 +76,8 @@ export class WorkletPool {
   private readonly instruments = new Map<string, PooledInstrument | 'loading'>();
   private nodesCreated = 0;
   private lastRender: WorkletRenderStats[] = [];
+  private compacting = false;
+  private readonly retiring: number[] = [];
   private disposed = false;
 
   /** @internal Use createWorkletPool. */
@@ -121,6 +129,11 @@ export class WorkletPool {
   }
 
   private retire(index: number): void {
+    // During compaction a removed node still plays until its instruments have moved.
+    if (this.compacting) {
+      this.retiring.push(index);
+      return;
+    }
     const node = this.nodes[index];
     this.nodes[index] = null;
     node?.ready.then(
@@ -170,6 +183,7 @@ export class WorkletPool {
       const instrument = new PooledInstrument(
         id,
         voices,
+        patch,
         resolved,
         placement,
         output,
@@ -235,6 +249,52 @@ export class WorkletPool {
   async flush(): Promise<void> {
     this.where('flush');
     await Promise.all(this.nodes.map(async (node) => (node ? (await node.ready).flush() : undefined)));
+  }
+
+  /**
+   * Asks pool-core to move instruments out of the highest worklets, loads each moved
+   * instrument into its new slot (its sounding notes stop), then disconnects and
+   * releases the nodes the core removed. Resolves with the core's plan.
+   */
+  async compact(): Promise<CompactionPlan> {
+    this.where('compact');
+    if (this.compacting)
+      throw new WorkletRuntimeError('INVALID_ARGUMENT', 'WorkletPool.compact: already compacting');
+    if ([...this.instruments.values()].includes('loading')) {
+      throw new WorkletRuntimeError('INVALID_ARGUMENT', 'WorkletPool.compact: instruments are still loading');
+    }
+    this.compacting = true;
+    try {
+      const plan = this.core.compact();
+      // A target may be a range another moving instrument is leaving: empty every source
+      // first, then load the targets (the port keeps that order).
+      const moving = plan.moves.map((move) => {
+        const instrument = this.instruments.get(move.owner) as PooledInstrument;
+        const old = this.nodes[instrument.worklet];
+        if (old && old.slots[instrument.slot] === instrument) old.slots[instrument.slot] = null;
+        instrument.detach();
+        return { instrument, move };
+      });
+      await Promise.all(
+        moving.map(async ({ instrument, move }) => {
+          const node = this.nodes[move.to.worklet] as Node;
+          const engine = await node.ready;
+          const placement = {
+            engine,
+            slot: Math.floor(move.to.start / this.alignment),
+            start: move.to.start,
+          };
+          const resolved = resolvePatch(instrument.patch, `WorkletPool.compact('${move.owner}')`);
+          await loadSlot(placement, instrument.voices, resolved, this.context.currentTime);
+          instrument.attach(placement, move.to.worklet);
+          node.slots[placement.slot] = instrument;
+        }),
+      );
+      return plan;
+    } finally {
+      this.compacting = false;
+      for (const index of this.retiring.splice(0)) this.retire(index);
+    }
   }
 
   /** Disposes every instrument and keeps the nodes for the next set of instruments. */
