@@ -50,6 +50,8 @@ export class Layout {
   runLen: Int32Array = new Int32Array(0);
   runCount: Int32Array = new Int32Array(0);
   largest: Int32Array = new Int32Array(0);
+  /** Masked worklets: bit L-1 set when the worklet has a free run of exactly L voices. */
+  lengths: Int32Array = new Int32Array(0);
   runObjects: (readonly FreeRun[] | undefined)[] = [];
   /** Slot records: worklet, start, count, requested voices, owner, reported allocation. */
   sWorklet: Int32Array = new Int32Array(64);
@@ -90,6 +92,7 @@ export class Layout {
     this.owners = grow32(this.owners, cap);
     this.runCount = grow32(this.runCount, cap);
     this.largest = grow32(this.largest, cap);
+    this.lengths = grow32(this.lengths, cap);
     const d = new Uint8Array(cap);
     d.set(this.dirty);
     this.dirty = d;
@@ -217,6 +220,7 @@ export class Layout {
     const runLen = this.runLen;
     let n = 0;
     let largest = 0;
+    let lengths = 0;
     if (this.masked) {
       let m = this.free[w]!;
       while (m !== 0) {
@@ -229,6 +233,7 @@ export class Layout {
         runLen[base + n] = len;
         n++;
         if (len > largest) largest = len;
+        lengths |= 1 << (len - 1);
         m &= ~(lowBits(len) << s);
       }
     } else {
@@ -253,6 +258,7 @@ export class Layout {
     }
     this.runCount[w] = n;
     this.largest[w] = largest;
+    this.lengths[w] = lengths;
     this.dirty[w] = 0;
     this.runObjects[w] = undefined;
   }
@@ -261,11 +267,32 @@ export class Layout {
   nextWorkletWithRun(length: number, from: number, limit: number): number {
     const dirty = this.dirty;
     const largest = this.largest;
+    const used = this.used;
+    const room = this.vpw - length;
     for (let w = from; w < limit; w++) {
+      // Too few free voices in total: skip without recomputing the worklet's runs.
+      if (used[w]! > room) continue;
       if (dirty[w] !== 0) this.refresh(w);
       if (largest[w]! >= length) return w;
     }
     return -1;
+  }
+
+  /** Length of the shortest free run of at least `length` voices in worklet `w`, or 0. */
+  smallestRunAtLeast(w: number, length: number): number {
+    this.refresh(w);
+    if (this.masked) {
+      if (length > 32) return 0;
+      const m = this.lengths[w]! >>> (length - 1);
+      return m === 0 ? 0 : length + 31 - Math.clz32(m & -m);
+    }
+    let best = 0;
+    const base = w * this.vpw;
+    for (let i = 0; i < this.runCount[w]!; i++) {
+      const len = this.runLen[base + i]!;
+      if (len >= length && (best === 0 || len < best)) best = len;
+    }
+    return best;
   }
 
   /** The free runs of a worklet as frozen objects, cached until the worklet changes. */
@@ -352,6 +379,7 @@ export class Layout {
     c.runLen = this.runLen.slice();
     c.runCount = this.runCount.slice();
     c.largest = this.largest.slice();
+    c.lengths = this.lengths.slice();
     c.runObjects = this.runObjects.slice();
     c.sWorklet = this.sWorklet.slice();
     c.sStart = this.sStart.slice();
@@ -406,7 +434,12 @@ export class LayoutView implements PoolView {
   }
 
   nextWorkletWithRun(length: number, from = 0): number {
-    return this.layout.nextWorkletWithRun(length, from < 0 ? 0 : from, this.workletCount);
+    return this.layout.nextWorkletWithRun(length, Math.max(from, 0), this.workletCount);
+  }
+
+  smallestFreeRunAtLeast(worklet: number, length: number): number {
+    if (!isIndex(worklet, this.workletCount) || !(length >= 1)) return 0;
+    return this.layout.smallestRunAtLeast(worklet, Math.ceil(length));
   }
 
   freeRunCount(worklet: number): number {

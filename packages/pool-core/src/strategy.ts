@@ -49,6 +49,8 @@ export interface PoolView {
    * `length`, or -1. The fastest way to skip full worklets.
    */
   nextWorkletWithRun(length: number, from?: number): number;
+  /** Length of the shortest free run of at least `length` voices in a worklet, or 0 when none is that long. */
+  smallestFreeRunAtLeast(worklet: number, length: number): number;
   /** Number of free runs in a worklet. */
   freeRunCount(worklet: number): number;
   /** Start of the i-th free run of a worklet (runs ascend by start). */

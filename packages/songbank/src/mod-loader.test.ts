@@ -125,20 +125,132 @@ describe('loadMod on hand-built files', () => {
     expect(song.samples[0]?.data.length).toBe(8);
   });
 
-  it('reads a 15-sample Soundtracker module, with loop starts in bytes', () => {
+  it('reads a 15-sample Soundtracker module, keeping only the looped part of a looped sample', () => {
+    const data = Array.from({ length: 16 }, (_, i) => i);
     const bytes = buildMod({
       title: 'st tune',
       channels: 4,
-      samples: [{ name: 'st-01:drum', words: 8, volume: 50, loopStartField: 6, loopWords: 4 }],
+      // The loop start is in bytes here: bytes 6..13 loop, 0..5 (the attack) and 14..15 never play.
+      samples: [
+        { name: 'st-01:drum', words: 8, volume: 50, loopStartField: 6, loopWords: 4, data },
+        { words: 4 },
+      ],
       songLength: 1,
+      restart: 0x20,
       orders: [0],
-      patterns: [pattern({ 0: [{ period: 428, sample: 1 }] })],
+      patterns: [pattern({ 0: [{ period: 428, sample: 1, effect: 0xf, param: 0x40 }] })],
     });
     const song = loadMod(bytes);
     expect(songProblems(song)).toEqual([]);
     expect(song.format).toEqual({ kind: 'soundtracker' });
     expect(song.samples).toHaveLength(15);
-    expect(song.samples[0]).toMatchObject({ volume: 50, loopStart: 6, loopLength: 8 });
+    expect(song.samples[0]).toMatchObject({ volume: 50, loopStart: 0, loopLength: 8 });
+    expect(Array.from(song.samples[0]?.data ?? [])).toEqual([6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(song.samples[1]?.data.length).toBe(8);
+    expect(song.tempo).toBeUndefined();
+    expect(song.patterns[0]?.rows[0]?.[0]).toMatchObject({ effect: 0xf, param: 0x40 });
+  });
+
+  it('reads Ultimate Soundtracker tempo and its 1xy arpeggio and 2xy bend', () => {
+    const bytes = buildMod({
+      channels: 4,
+      samples: [{ words: 8 }],
+      songLength: 1,
+      restart: 0x64,
+      orders: [0],
+      patterns: [
+        pattern({
+          0: [{ period: 428, sample: 1, effect: 1, param: 0x37 }],
+          1: [{ effect: 2, param: 0x03 }],
+          2: [{ effect: 2, param: 0x50 }],
+        }),
+      ],
+    });
+    const song = loadMod(bytes);
+    expect(song.tempo).toBe(100);
+    expect(song.patterns[0]?.rows.slice(0, 3).map((r) => [r[0]?.effect, r[0]?.param])).toEqual([
+      [0, 0x37],
+      [1, 0x03],
+      [2, 0x05],
+    ]);
+  });
+
+  it('reads Digital Tracker FA08 modules, whose patterns start 4 bytes after the tag', () => {
+    const cells = Array.from({ length: 8 }, (_, c) => ({ period: 200 + c, sample: 1 }));
+    const song = loadMod(
+      buildMod({
+        tag: 'FA08',
+        afterTag: [0, 0x40, 0, 0],
+        channels: 8,
+        samples: oneSample,
+        songLength: 1,
+        orders: [0],
+        patterns: [pattern({ 0: cells })],
+      }),
+    );
+    expect(song.channels).toBe(8);
+    expect(song.patterns[0]?.rows[0]?.map((c) => c.period)).toEqual(cells.map((c) => c.period));
+    expect(Array.from(song.samples[0]?.data ?? [])).toEqual([127, 127, 127, 127, -128, -128, -128, -128]);
+  });
+
+  it('counts only the patterns the song plays when the file is exactly that long', () => {
+    // Order slots past the song length name pattern 5, but only pattern 0 is stored.
+    const bytes = buildMod({
+      tag: 'M.K.',
+      channels: 4,
+      samples: oneSample,
+      songLength: 1,
+      orders: [0, 5],
+      patterns: [pattern({ 1: [{ period: 300 }] })],
+    });
+    const song = loadMod(bytes);
+    expect(song.patterns).toHaveLength(1);
+    expect(song.patterns[0]?.rows[1]?.[0]?.period).toBe(300);
+    expect(song.samples[0]?.data.length).toBe(8);
+    // One byte more or less and the layout is ambiguous: all 128 slots count, and the file is short.
+    expect(loadError(Uint8Array.from([...bytes, 0]))).toMatchObject({ code: 'TRUNCATED' });
+  });
+
+  it('accepts Soundtracker names with backspace, shift-out and a carriage return end', () => {
+    const bytes = buildMod({
+      title: 'old\x08tune',
+      channels: 4,
+      samples: [{ name: 'st-01:bass\x0e\r\x01junk', words: 8 }],
+      songLength: 1,
+      orders: [0],
+      patterns: [pattern({ 0: [{ period: 428, sample: 1 }] })],
+    });
+    expect(loadMod(bytes).format).toEqual({ kind: 'soundtracker' });
+  });
+
+  it('refuses an untagged file whose patterns are not Soundtracker notes', () => {
+    const cells = Array.from({ length: 4 }, () => ({ period: 1000, sample: 1 }));
+    const rows = Object.fromEntries(Array.from({ length: 6 }, (_, r) => [r, cells]));
+    const bytes = buildMod({
+      channels: 4,
+      samples: [{ words: 8 }],
+      songLength: 1,
+      orders: [0],
+      patterns: [pattern(rows)],
+    });
+    const error = loadError(bytes);
+    expect(error.code).toBe('BAD_FORMAT');
+    expect(error.message).toMatch(/more than 22 pattern cells/);
+  });
+
+  it('refuses a Soundtracker rip that lost more than 7% of the sample data its patterns play', () => {
+    const full = buildMod({
+      channels: 4,
+      samples: [{ words: 4000 }],
+      songLength: 1,
+      orders: [0],
+      patterns: [pattern({ 0: [{ period: 428, sample: 1 }] })],
+    });
+    expect(loadMod(full.slice(0, full.length - 500)).samples[0]?.data.length).toBe(7500);
+    expect(loadError(full.slice(0, full.length - 1000))).toMatchObject({
+      code: 'TRUNCATED',
+      offset: full.length - 1000,
+    });
   });
 
   it('refuses an untagged file whose header is not Soundtracker, naming the byte', () => {
@@ -329,12 +441,10 @@ describe.runIf(haveFixtures())('loadMod on the shared fixtures', () => {
     expect(error.message).toMatch(/191/);
   });
 
-  it('refuses load_st_truncated.mod: no tag, and its header is no Soundtracker header', () => {
+  it('refuses load_st_truncated.mod: a Soundtracker header whose 32 patterns are missing', () => {
     const error = loadError(fixture('malformed', 'load_st_truncated.mod'));
-    expect(error.code).toBe('BAD_FORMAT');
-    expect(error.offset).toBeGreaterThanOrEqual(20);
-    expect(error.offset).toBeLessThan(600);
-    expect(error.message).toMatch(/Soundtracker/);
+    expect(error).toMatchObject({ code: 'TRUNCATED', offset: 600 });
+    expect(error.message).toMatch(/Soundtracker.*32 patterns need bytes 600\.\.33368/);
   });
 
   it('loads play_mod_bad_invloop.mod with every loop inside its sample', () => {

@@ -46,6 +46,13 @@ export function loadMod(bytes: Uint8Array): Song {
   if (channels !== null) return loadTagged(bytes, tag, channels);
   const problem = soundtrackerProblem(bytes);
   if (problem === null) return loadSoundtracker(bytes);
+  if (problem.code === 'TRUNCATED') {
+    throw new SongLoadError(
+      'TRUNCATED',
+      problem.offset,
+      `truncated 15-sample Soundtracker module (no format tag at byte ${PT.tag}): ${problem.text}`,
+    );
+  }
   const tagText = tag === '' ? `the file is ${bytes.length} bytes, too short for one` : `"${printable(tag)}"`;
   throw new SongLoadError(
     problem.code,
@@ -64,6 +71,10 @@ function channelsForTag(tag: string): number | null {
     const n = d0 * 10 + d1;
     return n >= 1 && n <= MAX_CHANNELS ? n : null;
   }
+  if (tag.startsWith('FA0')) {
+    const n = digit(tag.charCodeAt(3));
+    return n === 4 || n === 6 || n === 8 ? n : null;
+  }
   if (tag.startsWith('TDZ') && d1 === null) {
     const n = digit(tag.charCodeAt(3));
     return n !== null && n >= 1 && n <= 3 ? n : null;
@@ -73,23 +84,33 @@ function channelsForTag(tag: string): number | null {
 
 function loadTagged(bytes: Uint8Array, tag: string, channels: number): Song {
   const flt8 = tag === 'FLT8';
+  // Digital Tracker (FA0x) stores four more bytes after its tag.
+  const patternsAt = tag.startsWith('FA0') ? PT.patterns + 4 : PT.patterns;
   const samples = readSampleHeaders(bytes, PT.samples, false);
-  const { orders, storedPatterns } = readOrders(bytes, PT.songLength, PT.orders, flt8);
+  const { orders, stored } = readOrders(bytes, PT.songLength, PT.orders, flt8);
   // Startrekker FLT8 stores each 8-channel pattern as two 4-channel halves and numbers
   // its orders in 4-channel units, so the order values are halved.
-  const patternCount = flt8 ? Math.floor(storedPatterns / 2) + 1 : storedPatterns + 1;
+  const count = (highest: number) => (flt8 ? (highest >> 1) + 1 : highest + 1);
   const patternBytes = ROWS * channels * CELL_BYTES;
-  const end = PT.patterns + patternCount * patternBytes;
+  const patternCount = choosePatternCount(
+    bytes,
+    patternsAt,
+    patternBytes,
+    count(stored.all),
+    count(stored.inSong),
+    samples,
+  );
+  const end = patternsAt + patternCount * patternBytes;
   if (end > bytes.length) {
     throw new SongLoadError(
       'TRUNCATED',
       bytes.length,
-      `truncated MOD (${tag}): ${patternCount} patterns of ${channels} channels need bytes ${PT.patterns}..${end}, the file ends at ${bytes.length}`,
+      `truncated MOD (${tag}): ${patternCount} patterns of ${channels} channels need bytes ${patternsAt}..${end}, the file ends at ${bytes.length}`,
     );
   }
   const patterns: Pattern[] = [];
   for (let p = 0; p < patternCount; p++) {
-    const base = PT.patterns + p * patternBytes;
+    const base = patternsAt + p * patternBytes;
     patterns.push(flt8 ? readFlt8Pattern(bytes, base) : readPattern(bytes, base, channels));
   }
   const format: SongFormat = { kind: 'protracker', tag };
@@ -105,10 +126,17 @@ function loadTagged(bytes: Uint8Array, tag: string, channels: number): Song {
 }
 
 function loadSoundtracker(bytes: Uint8Array): Song {
-  const samples = readSampleHeaders(bytes, ST.samples, true);
-  const { orders, storedPatterns } = readOrders(bytes, ST.songLength, ST.orders, false);
-  const patternCount = storedPatterns + 1;
+  const headers = readSampleHeaders(bytes, ST.samples, true);
+  const { orders, stored } = readOrders(bytes, ST.songLength, ST.orders, false);
   const patternBytes = ROWS * 4 * CELL_BYTES;
+  const patternCount = choosePatternCount(
+    bytes,
+    ST.patterns,
+    patternBytes,
+    stored.all + 1,
+    stored.inSong + 1,
+    headers,
+  );
   const end = ST.patterns + patternCount * patternBytes;
   if (end > bytes.length) {
     throw new SongLoadError(
@@ -117,17 +145,91 @@ function loadSoundtracker(bytes: Uint8Array): Song {
       `truncated Soundtracker module: ${patternCount} patterns need bytes ${ST.patterns}..${end}, the file ends at ${bytes.length}`,
     );
   }
-  const patterns: Pattern[] = [];
+  let patterns: Pattern[] = [];
   for (let p = 0; p < patternCount; p++) patterns.push(readPattern(bytes, ST.patterns + p * patternBytes, 4));
+  // Soundtracker never plays the bytes before a sample's repeat start (the attack),
+  // nor those after its loop: keep only what sounds, as a loop from 0.
+  const samples = readSampleData(bytes, headers, end).map((s, i): Sample => {
+    const skip = Math.min(headers[i]?.loopStart ?? 0, s.data.length);
+    if (skip === 0 && s.loopLength <= 2) return s;
+    const looped = s.loopLength > 2;
+    const data = s.data.slice(skip, looped ? skip + s.loopLength : s.data.length);
+    return { ...s, data, loopStart: 0, loopLength: looped ? data.length : s.loopLength };
+  });
+  const restartByte = bytes[ST.restart] ?? 0;
+  const ultimate = isUltimateSoundtracker(bytes, patterns, restartByte);
+  if (ultimate) patterns = patterns.map(ultimateEffects);
   return {
     title: readName(bytes, 0, 20),
     format: { kind: 'soundtracker' },
     channels: 4,
-    samples: readSampleData(bytes, samples, end),
+    samples,
     orders,
     restartPosition: 0,
     patterns,
+    ...(ultimate && restartByte !== 125 ? { tempo: restartByte } : {}),
   };
+}
+
+/**
+ * Ultimate Soundtracker (the first one) stores its tempo where later trackers put the
+ * restart position (usually 0x78 = 120 BPM), has no finetune, short samples, and only
+ * two effects: 1xy arpeggio and 2xy pitch bend.
+ */
+function isUltimateSoundtracker(
+  bytes: Uint8Array,
+  patterns: readonly Pattern[],
+  restartByte: number,
+): boolean {
+  if (restartByte < 0x40) return false;
+  for (let i = 0; i < ST.samples; i++) {
+    const at = 20 + i * SAMPLE_HEADER_BYTES;
+    if ((bytes[at + 24] ?? 0) !== 0) return false;
+    if (u16(bytes, at + 22) > 0x1387 || u16(bytes, at + 26) > 9999 || u16(bytes, at + 28) > 0x1387)
+      return false;
+  }
+  for (const p of patterns) {
+    for (const row of p.rows) {
+      for (const c of row) {
+        if (c.effect === 0 && c.param !== 0) return false;
+        if (c.effect === 0 || ((c.effect === 1 || c.effect === 2) && c.param === 0)) continue;
+        if (c.effect !== 1 && c.effect !== 2) return false;
+        if (c.effect === 2 && c.param >> 4 !== 0 && (c.param & 0xf) !== 0) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** Ultimate Soundtracker's 1xy arpeggio and 2xy bend (x down, y up) in ProTracker terms. */
+function ultimateEffects(p: Pattern): Pattern {
+  return {
+    rows: p.rows.map((row) =>
+      row.map((c): Cell => {
+        if (c.effect === 1) return { ...c, effect: 0 };
+        if (c.effect === 2 && c.param >> 4 === 0) return { ...c, effect: 1 };
+        if (c.effect === 2) return { ...c, param: c.param >> 4 };
+        return c;
+      }),
+    ),
+  };
+}
+
+/**
+ * Patterns are counted over all 128 order slots, but some trackers stored only the
+ * patterns the song plays: when the file is exactly that long, that count is right.
+ */
+function choosePatternCount(
+  bytes: Uint8Array,
+  patternsAt: number,
+  patternBytes: number,
+  all: number,
+  inSong: number,
+  samples: readonly SampleHeader[],
+): number {
+  const sampleBytes = samples.reduce((n, h) => n + h.length, 0);
+  const size = (count: number) => patternsAt + count * patternBytes + sampleBytes;
+  return bytes.length < size(all) && bytes.length === size(inSong) ? inSong : all;
 }
 
 interface SampleHeader {
@@ -195,7 +297,7 @@ function readOrders(
   lengthAt: number,
   ordersAt: number,
   halve: boolean,
-): { orders: number[]; storedPatterns: number } {
+): { orders: number[]; stored: { all: number; inSong: number } } {
   const songLength = bytes[lengthAt] ?? 0;
   if (songLength === 0) {
     throw new SongLoadError(
@@ -206,11 +308,13 @@ function readOrders(
   }
   // Pattern storage is counted over all 128 slots (ProTracker stores patterns that only
   // unused slots name), stopping at the first byte that is no pattern number.
-  let highest = -1;
+  let all = -1;
+  let inSong = -1;
   for (let i = 0; i < ORDER_SLOTS; i++) {
     const v = bytes[ordersAt + i] ?? 0;
     if (v > MAX_PATTERN) break;
-    if (v > highest) highest = v;
+    all = Math.max(all, v);
+    if (i < songLength) inSong = Math.max(inSong, v);
   }
   const orders: number[] = [];
   const playable = Math.min(songLength, ORDER_SLOTS);
@@ -227,7 +331,7 @@ function readOrders(
       `no valid orders: the first order at byte ${ordersAt} is ${first}, pattern numbers go up to ${MAX_PATTERN}`,
     );
   }
-  return { orders, storedPatterns: highest };
+  return { orders, stored: { all, inSong } };
 }
 
 function restartPosition(raw: number, length: number): number {
@@ -273,31 +377,46 @@ interface Problem {
   readonly text: string;
 }
 
+/** Periods a Soundtracker pattern may hold, with off-by-one values found in real files. */
+const ST_PERIODS: ReadonlySet<number> = new Set([
+  856, 808, 762, 720, 678, 640, 604, 570, 538, 508, 480, 453, 428, 404, 381, 360, 339, 320, 302, 285, 269,
+  254, 240, 226, 214, 202, 190, 180, 170, 160, 151, 143, 135, 127, 120, 113, 763, 679, 641, 571, 539, 509,
+  429, 340, 321, 300, 286, 270, 227, 191, 162,
+]);
+/** Stray cells tolerated in the patterns of a real Soundtracker rip. */
+const ST_MAX_PATTERN_ERRORS = 22;
+/** A Soundtracker file may lose up to 7% of its length to truncation and still be one. */
+const ST_TRUNCATION_LIMIT = 0.93;
+
 /**
  * Soundtracker files carry no tag, so they are recognised by a header that only makes
- * sense as one: printable names, volumes up to 64, no finetune, sane sizes and loops,
- * a song length of 1..128 and order bytes that are all pattern numbers.
+ * sense as one: plain-text names, volumes up to 64, no finetune, sane sizes and loops,
+ * a song length of 1..128, order bytes that are all pattern numbers, and patterns of
+ * Soundtracker notes (sample numbers up to 15, periods from its table).
  */
 function soundtrackerProblem(bytes: Uint8Array): Problem | null {
   if (bytes.length < ST.patterns) {
     return { code: 'BAD_FORMAT', offset: bytes.length, text: `a header needs ${ST.patterns} bytes` };
   }
   const bad = (offset: number, text: string): Problem => ({ code: 'BAD_FORMAT', offset, text });
-  const nameProblem = (at: number, size: number, what: string): Problem | null => {
+  // Names are ASCII; backspace (8) and shift-out (14) occur in real files, a carriage
+  // return ends some names early, and anything after the terminator is not checked.
+  const nameProblem = (at: number, size: number, what: string, crEnds: boolean): Problem | null => {
     for (let k = 0; k < size; k++) {
       const b = bytes[at + k] ?? 0;
-      if (b === 0) return null;
-      if (b < 32 || b > 126) return bad(at + k, `${what} has the byte 0x${hex(b)}`);
+      if (b === 0 || (crEnds && b === 13)) return null;
+      if (b > 0x7f || (b < 32 && b !== 8 && b !== 14)) return bad(at + k, `${what} has the byte 0x${hex(b)}`);
     }
     return null;
   };
-  const title = nameProblem(0, 20, 'the title');
+  const title = nameProblem(0, 20, 'the title', false);
   if (title) return title;
-  let totalWords = 0;
+  let sampleBytes = 0;
+  const sampleSizes: number[] = [];
   for (let i = 0; i < ST.samples; i++) {
     const at = 20 + i * SAMPLE_HEADER_BYTES;
     // The first byte of a name is junk in some rips, so it is not checked.
-    const name = nameProblem(at + 1, 21, `sample ${i + 1}'s name`);
+    const name = nameProblem(at + 1, 21, `sample ${i + 1}'s name`, true);
     if (name) return name;
     const words = u16(bytes, at + 22);
     const fine = bytes[at + 24] ?? 0;
@@ -308,43 +427,63 @@ function soundtrackerProblem(bytes: Uint8Array): Problem | null {
     if (fine & 0xf0) return bad(at + 24, `sample ${i + 1} has finetune byte 0x${hex(fine)}`);
     if (volume > 64) return bad(at + 25, `sample ${i + 1} has volume ${volume} (at most 64)`);
     if (loopWords > 0x8000) return bad(at + 28, `sample ${i + 1} has a loop of ${loopWords} words`);
-    if (loopStart > words * 2) {
+    if (loopStart >> 1 > words || (words > 0 && loopStart >> 1 === words)) {
       return bad(at + 26, `sample ${i + 1} loops from byte ${loopStart} of ${words * 2}`);
     }
-    totalWords += words;
+    sampleBytes += words * 2;
+    sampleSizes.push(words * 2);
   }
-  if (totalWords < 4) return bad(20 + 22, `the samples hold ${totalWords * 2} bytes in all`);
+  if (sampleBytes < 8) return bad(20 + 22, `the samples hold ${sampleBytes} bytes in all`);
   const songLength = bytes[ST.songLength] ?? 0;
   if (songLength === 0 || songLength > ORDER_SLOTS) {
     return bad(ST.songLength, `the song length is ${songLength} (1..128)`);
   }
+  let all = 0;
+  let inSong = 0;
   for (let i = 0; i < ORDER_SLOTS; i++) {
     const v = bytes[ST.orders + i] ?? 0;
     if (v > MAX_PATTERN)
       return bad(ST.orders + i, `order ${i} is ${v} (pattern numbers go up to ${MAX_PATTERN})`);
+    all = Math.max(all, v);
+    if (i < songLength) inSong = Math.max(inSong, v);
   }
-  // The first pattern must read as Soundtracker notes: sample numbers up to 15 and
-  // periods in the Amiga range. A few stray cells are tolerated, as in real rips.
-  const patternEnd = ST.patterns + ROWS * 4 * CELL_BYTES;
+  const patternBytes = ROWS * 4 * CELL_BYTES;
+  const expected = (samples: number, patterns: number) => ST.patterns + patterns * patternBytes + samples;
+  let patterns = all + 1;
+  if (bytes.length < expected(sampleBytes, patterns) && bytes.length === expected(sampleBytes, inSong + 1)) {
+    patterns = inSong + 1;
+  }
+  const patternEnd = ST.patterns + patterns * patternBytes;
   if (patternEnd > bytes.length) {
     return {
       code: 'TRUNCATED',
       offset: bytes.length,
-      text: `its first pattern needs bytes ${ST.patterns}..${patternEnd}, the file ends at ${bytes.length}`,
+      text: `its ${patterns} patterns need bytes ${ST.patterns}..${patternEnd}, the file ends at ${bytes.length}`,
     };
   }
   let strays = 0;
-  let firstStray = 0;
-  for (let k = 0; k < ROWS * 4; k++) {
+  let highestSample = 0;
+  for (let k = 0; k < patterns * ROWS * 4; k++) {
     const at = ST.patterns + k * CELL_BYTES;
     const cell = decodeCell(bytes, at);
-    if (cell.sample > 15 || (cell.period !== 0 && (cell.period < 100 || cell.period > 1000))) {
-      if (strays === 0) firstStray = at;
-      strays++;
+    highestSample = Math.max(highestSample, cell.sample);
+    if (cell.sample > 15 || (cell.period !== 0 && !ST_PERIODS.has(cell.period))) {
+      if (++strays > ST_MAX_PATTERN_ERRORS) {
+        return bad(at, `more than ${ST_MAX_PATTERN_ERRORS} pattern cells are not Soundtracker notes`);
+      }
     }
   }
-  if (strays > 4) {
-    return bad(firstStray, `${strays} cells of the first pattern are not Soundtracker notes`);
+  // Rips cut short lose sample data; only the samples the patterns use have to be mostly there.
+  if (bytes.length < expected(sampleBytes, patterns)) {
+    const used = sampleSizes.slice(0, highestSample).reduce((n, v) => n + v, 0);
+    const limit = Math.floor(expected(used, patterns) * ST_TRUNCATION_LIMIT);
+    if (bytes.length < limit) {
+      return {
+        code: 'TRUNCATED',
+        offset: bytes.length,
+        text: `the samples its patterns play need ${expected(used, patterns)} bytes, the file ends at ${bytes.length}`,
+      };
+    }
   }
   return null;
 }

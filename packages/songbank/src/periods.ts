@@ -121,6 +121,47 @@ export function protrackerPeriods(finetune: number): readonly number[] {
   return PT_TABLE[finetune < 0 ? finetune + 16 : finetune] ?? [];
 }
 
+/**
+ * ProTracker's arpeggio and glissando read the period table as one flat array: rows
+ * of 37 (36 periods and a 0) in finetune order 0..7, -8..-1, then the bytes that
+ * follow the table in memory. Reading past a row's end is how high arpeggios wrap.
+ */
+const FLAT_TABLE: readonly number[] = [
+  ...PT_TABLE.flatMap((row) => [...row, 0]),
+  774,
+  1800,
+  2314,
+  3087,
+  4113,
+  4627,
+  5400,
+  6426,
+  6940,
+  7713,
+  8739,
+  9253,
+  24625,
+  12851,
+  13365,
+];
+
+/**
+ * ProTracker's arpeggio: the first table period at or below `period` in the
+ * finetune's row, moved `semitones` entries on (0 when it lands on a row's end).
+ */
+export function protrackerArpeggio(period: number, finetune: number, semitones: number): number {
+  const base = (finetune < 0 ? finetune + 16 : finetune) * 37;
+  for (let i = 0; i < 37; i++) {
+    if (period >= (FLAT_TABLE[base + i] ?? 0)) return FLAT_TABLE[base + i + semitones] ?? 0;
+  }
+  return period;
+}
+
+/** ProTracker's glissando: the period rounded to the first table period at or below it. */
+export function protrackerGlissando(period: number, finetune: number): number {
+  return protrackerArpeggio(period, finetune, 0) || period;
+}
+
 /** Sample frames per second that an Amiga period plays at (PAL). */
 export function periodToRate(period: number): number {
   return PAL_CLOCK / (2 * period);

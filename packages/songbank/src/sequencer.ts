@@ -1,5 +1,13 @@
 import { SequencerError } from './errors.js';
-import { MAX_PT_NOTE, MIN_PT_NOTE, notePeriod, periodToNote, type Tuning } from './periods.js';
+import {
+  MAX_PT_NOTE,
+  MIN_PT_NOTE,
+  notePeriod,
+  periodToNote,
+  protrackerArpeggio,
+  protrackerGlissando,
+  type Tuning,
+} from './periods.js';
 import type { Cell, Sample, Song } from './song.js';
 
 /** Options of `createSequencer`. */
@@ -26,7 +34,7 @@ export interface ChannelTick {
   readonly sample: number;
   /** The instrument last selected on the channel, 0-based (-1 none); a queued swap plays it next. */
   readonly instrument: number;
-  /** Amiga period with all effects applied (0 when the channel never played). */
+  /** The Amiga period playing, all effects applied (0 before the channel's first note). */
   readonly period: number;
   /** Final volume 0..64 (tremolo and cuts applied). */
   readonly volume: number;
@@ -38,6 +46,8 @@ export interface ChannelTick {
   readonly trigger?: { readonly sample: number; readonly offset: number };
   /** The playback position in the sample (frames) at the end of the tick. */
   readonly position: number;
+  /** Set on the tick the channel falls silent (its sample ran out, was swapped for an empty one, or stopped). */
+  readonly cut?: true;
 }
 
 /** One tick of the song. */
@@ -220,6 +230,8 @@ class Channel {
   finalPeriod = 0;
   reportedPeriod = 0;
   trigger: { sample: number; offset: number } | undefined;
+  /** The sample reported on the previous tick, to report when the channel falls silent. */
+  lastSample = -1;
 }
 
 /**
@@ -271,6 +283,8 @@ export class ProTrackerSequencer implements Sequencer {
   private readonly basePan: number[];
   private speed = 6;
   private bpm = 125;
+  /** Soundtracker timing: Fxx always sets the speed (ticks per row), never a CIA tempo. */
+  private readonly vblank: boolean;
   private order = 0;
   private row = 0;
   private frame = -1;
@@ -282,6 +296,13 @@ export class ProTrackerSequencer implements Sequencer {
   private jumpLine = 0;
   private loopDest = -1;
   private loopsActive = 0;
+  /**
+   * The reference player's end detection counts a pattern loop as left when a
+   * position jump happens or a loop ends; re-entering a played (order, row) from
+   * another order then ends the song even while a loop count is still pending.
+   */
+  private insideLoop = false;
+  private enteredOrder = false;
   private readonly visited: Uint8Array[];
   private rowsSinceNew = 0;
 
@@ -295,12 +316,15 @@ export class ProTrackerSequencer implements Sequencer {
     // Amiga LRRL: channels 0 and 3 left, 1 and 2 right, repeating every four.
     this.basePan = this.channels.map((_, i) => {
       const right = ((i + 1) >> 1) % 2 === 1;
-      return Math.trunc(((right ? 255 : 0) - 128) * separation);
+      // (+ 0 turns the -0 of a mono left channel into 0.)
+      return Math.trunc(((right ? 255 : 0) - 128) * separation) + 0;
     });
     this.channels.forEach((c, i) => {
       c.pan = this.basePan[i] ?? 0;
     });
     this.visited = song.orders.map(() => new Uint8Array(64));
+    this.bpm = song.tempo ?? 125;
+    this.vblank = song.format.kind === 'soundtracker';
   }
 
   [Symbol.iterator](): Iterator<SequencerTick> {
@@ -355,7 +379,9 @@ export class ProTrackerSequencer implements Sequencer {
     const seen = this.visited[this.order];
     if (!seen) return true;
     const count = seen[this.row] ?? 0;
-    if (this.loopsActive === 0 && count > 0) {
+    const entered = this.enteredOrder;
+    this.enteredOrder = false;
+    if (count > 0 && (this.loopsActive === 0 || (entered && !this.insideLoop))) {
       if (!this.loop) return true;
       // Looping playback forgets the past and plays on.
       for (const v of this.visited) v.fill(0);
@@ -396,6 +422,7 @@ export class ProTrackerSequencer implements Sequencer {
     this.row = this.jumpLine < 64 ? this.jumpLine : 0;
     this.jumpLine = 0;
     this.frame = 0;
+    this.enteredOrder = true;
   }
 
   private readRow(): void {
@@ -405,7 +432,7 @@ export class ProTrackerSequencer implements Sequencer {
       const c = this.channels[i] as Channel;
       const e = toEvent(cells?.[i]);
       // The speed of this row counts before note delays are set up.
-      if (e.fxt === 0xf && e.fxp > 0 && e.fxp < 0x20) this.speed = e.fxp;
+      if (e.fxt === 0xf && e.fxp > 0 && (e.fxp < 0x20 || this.vblank)) this.speed = e.fxp;
       if (e.fxt === 0xe && e.fxp >> 4 === 0xd && (e.fxp & 0xf) !== 0) {
         c.delay = (e.fxp & 0xf) + 1;
         c.delayedEvent = e;
@@ -576,6 +603,7 @@ export class ProTrackerSequencer implements Sequencer {
         this.jump = fxp;
         // A position jump cancels a break to a row set by a channel before it.
         this.jumpLine = 0;
+        this.insideLoop = false;
         break;
       case 0xc:
         c.volume = fxp;
@@ -589,7 +617,7 @@ export class ProTrackerSequencer implements Sequencer {
         break;
       case 0xf:
         if (fxp === 0) break;
-        if (fxp < 0x20) this.speed = fxp;
+        if (fxp < 0x20 || this.vblank) this.speed = fxp;
         else this.bpm = fxp;
         break;
     }
@@ -668,6 +696,7 @@ export class ProTrackerSequencer implements Sequencer {
   private patternLoop(c: Channel, x: number): void {
     if (x === 0) {
       c.loopStart = this.row;
+      this.insideLoop = true;
       return;
     }
     if (c.loopCount) {
@@ -678,6 +707,7 @@ export class ProTrackerSequencer implements Sequencer {
       this.loopDest = c.loopStart;
       this.loopsActive++;
     }
+    if (this.loopDest < 0) this.insideLoop = false;
   }
 
   private toneporta(c: Channel, note: number): void {
@@ -770,9 +800,22 @@ export class ProTrackerSequencer implements Sequencer {
     const period = Math.max(0.1, c.period);
     const arp = c.arpeggio[c.arpCount] ?? 0;
     c.arpCount = (c.arpCount + 1) % c.arpSize;
-    // Offsets from the note's own period, in 1/128 semitones, as the reference player counts them.
-    let semitones = 12 * Math.log2(notePeriod(c.note, 0) / (period + vibrato));
-    if (c.glissando && c.flags & TONEPORTA) semitones = Math.round(semitones);
+    const final =
+      this.tuning === 'protracker'
+        ? this.tablePeriod(c, period + vibrato, arp)
+        : this.equalPeriod(c, period + vibrato, arp);
+    c.voice.period = final;
+    c.finalPeriod = final;
+    c.reportedPeriod = Math.max(this.minPeriod(c.finetune), Math.min(this.maxPeriod(c.finetune), final));
+  }
+
+  /** Arpeggio and glissando in equal temperament, counted from the note's own period. */
+  private equalPeriod(c: Channel, period: number, arp: number): number {
+    const glissando = c.glissando && (c.flags & TONEPORTA) !== 0;
+    if (arp === 0 && !glissando) return period;
+    const base = notePeriod(c.note, 0);
+    let semitones = 12 * Math.log2(base / period);
+    if (glissando) semitones = Math.round(semitones);
     if (arp !== 0) {
       semitones += arp;
       // ProTracker reads its period table past the end for the highest notes:
@@ -780,10 +823,18 @@ export class ProTrackerSequencer implements Sequencer {
       if (c.note + arp > MAX_PT_NOTE + 1) semitones -= 36;
       else if (c.note + arp > MAX_PT_NOTE) c.voice.vol = 0;
     }
-    const final = notePeriod(c.note, 0) / 2 ** (semitones / 12);
-    c.voice.period = final;
-    c.finalPeriod = final;
-    c.reportedPeriod = Math.max(this.minPeriod(c.finetune), Math.min(this.maxPeriod(c.finetune), final));
+    return base / 2 ** (semitones / 12);
+  }
+
+  /** Arpeggio and glissando read from ProTracker's period table, overflow included. */
+  private tablePeriod(c: Channel, period: number, arp: number): number {
+    if (arp !== 0) {
+      const p = protrackerArpeggio(period, c.finetune, arp);
+      if (p > 0) return p;
+      c.voice.vol = 0;
+      return period;
+    }
+    return c.glissando && c.flags & TONEPORTA ? protrackerGlissando(period, c.finetune) : period;
   }
 
   // ---- the voice: sample selection and position, as Paula plays it ----
@@ -964,24 +1015,32 @@ export class ProTrackerSequencer implements Sequencer {
 
   private report(c: Channel): ChannelTick {
     const v = c.voice;
-    const sounding = v.mapped && !c.sampleEnded;
+    const sample = v.mapped && !c.sampleEnded && !v.paused ? v.smp : -1;
+    const cut = c.lastSample >= 0 && sample < 0;
+    c.lastSample = sample;
     const tick: ChannelTick = {
-      sample: sounding && !v.paused ? v.smp : -1,
+      sample,
       instrument: v.mapped ? v.ins : c.ins,
-      period: c.reportedPeriod,
+      period: c.finalPeriod,
       volume: v.vol,
-      pan: v.pan,
+      pan: c.pan,
       note: v.note,
       position: v.pos,
       ...(c.trigger ? { trigger: c.trigger } : {}),
+      ...(cut ? { cut: true as const } : {}),
     };
     c.trigger = undefined;
     return tick;
   }
 
+  /** The channel's period as the reference player reports it: clamped to the note range of its finetune. */
+  reportedPeriod(chn: number): number {
+    return this.channels[chn]?.reportedPeriod ?? 0;
+  }
+
   /** Whether the channel holds a voice whose sample has not run out (the trace lists these). */
   isListed(chn: number): boolean {
     const c = this.channels[chn];
-    return c !== undefined && c.voice.mapped && !c.sampleEnded;
+    return c?.voice.mapped === true && !c.sampleEnded;
   }
 }

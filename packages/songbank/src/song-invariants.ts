@@ -39,6 +39,7 @@ export function songProblems(song: Song): string[] {
   if (!intIn(song.restartPosition, 0, Math.max(0, song.orders.length - 1))) {
     problems.push(`restart position ${song.restartPosition} of ${song.orders.length} orders`);
   }
+  if (song.tempo !== undefined && !intIn(song.tempo, 32, 255)) problems.push(`tempo ${song.tempo} (32..255)`);
   song.patterns.forEach((p, pi) => {
     if (p.rows.length !== 64) problems.push(`pattern ${pi}: ${p.rows.length} rows (64)`);
     p.rows.forEach((row, ri) => {

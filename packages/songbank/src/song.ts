@@ -51,4 +51,9 @@ export interface Song {
   /** The order to restart from when the song loops (0 when absent or invalid). */
   readonly restartPosition: number;
   readonly patterns: readonly Pattern[];
+  /**
+   * The CIA tempo (BPM) the song starts at, when it is not ProTracker's 125: Ultimate
+   * Soundtracker modules store it in the byte ProTracker uses for the restart position.
+   */
+  readonly tempo?: number;
 }

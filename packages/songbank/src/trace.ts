@@ -32,7 +32,7 @@ export function traceSong(song: Song, options: TraceOptions = {}): string {
     const time = Math.trunc(clock);
     tick.channels.forEach((c, chn) => {
       if (!sequencer.isListed(chn)) return;
-      const period = Math.trunc(c.period * 4096);
+      const period = Math.trunc(sequencer.reportedPeriod(chn) * 4096);
       lines.push(
         `${time} ${tick.row} ${tick.tick} ${chn} ${period} ${c.note} ${c.instrument} ${c.volume * 16} ${c.pan} ${Math.trunc(c.position)} 0`,
       );

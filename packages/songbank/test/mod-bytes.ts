@@ -31,6 +31,8 @@ export interface RawModule {
   orders: number[];
   /** Stored 64-row blocks of `channels` cells (for FLT8, 4-channel halves). */
   patterns: RawCell[][][];
+  /** Bytes between the tag and the patterns (Digital Tracker stores four). */
+  afterTag?: number[];
   /** Cut the file to this many bytes. */
   truncateTo?: number;
 }
@@ -67,6 +69,7 @@ export function buildMod(m: RawModule): Uint8Array {
   out.push(m.songLength, m.restart ?? 0);
   for (let i = 0; i < 128; i++) out.push(m.orders[i] ?? 0);
   if (m.tag !== undefined) text(m.tag, 4);
+  out.push(...(m.afterTag ?? []));
   for (const pattern of m.patterns) {
     for (let r = 0; r < 64; r++) {
       const row = pattern[r] ?? [];

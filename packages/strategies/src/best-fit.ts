@@ -8,22 +8,25 @@ export function bestFit(): Strategy {
     place(request: PlacementRequest, view: PoolView): Placement | null {
       const voices = request.voices;
       let bestWorklet = -1;
-      let bestStart = 0;
       let bestLength = Number.POSITIVE_INFINITY;
       for (let w = view.nextWorkletWithRun(voices); w >= 0; w = view.nextWorkletWithRun(voices, w + 1)) {
-        const runs = view.freeRunCount(w);
-        for (let i = 0; i < runs; i++) {
-          const length = view.freeRunLength(w, i);
-          // Strictly smaller only, so the first (lowest worklet, lowest offset) of equal runs wins.
-          if (length >= voices && length < bestLength) {
-            bestWorklet = w;
-            bestStart = view.freeRunStart(w, i);
-            bestLength = length;
-            if (length === voices) return { worklet: w, start: bestStart, count: voices };
-          }
+        const length = view.smallestFreeRunAtLeast(w, voices);
+        // Strictly smaller only, so the lowest worklet among equals wins; an exact fit cannot be beaten.
+        if (length < bestLength) {
+          bestWorklet = w;
+          bestLength = length;
+          if (length === voices) break;
         }
       }
-      return bestWorklet < 0 ? null : { worklet: bestWorklet, start: bestStart, count: voices };
+      if (bestWorklet < 0) return null;
+      const runs = view.freeRunCount(bestWorklet);
+      for (let i = 0; i < runs; i++) {
+        // The lowest-offset run of the winning length.
+        if (view.freeRunLength(bestWorklet, i) === bestLength) {
+          return { worklet: bestWorklet, start: view.freeRunStart(bestWorklet, i), count: voices };
+        }
+      }
+      return null;
     },
   });
 }

@@ -1,18 +1,22 @@
 import { AudioContext } from 'node-web-audio-api';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   channels,
   firstSound,
   NodeAudioWorkletNode,
   offlineContext,
   RATE,
+  renderPending,
   soundEnd,
   UNIT_PERIOD,
 } from '../test/node-audio.js';
+
 import { EngineNode } from './engine-node.js';
 import type { WorkletRuntimeError } from './errors.js';
 import { resolvePatch } from './patch.js';
 import type { FromProcessor } from './protocol.js';
+
+afterEach(renderPending);
 
 function ramp(frames: number): Int8Array {
   const data = new Int8Array(frames);
@@ -102,6 +106,64 @@ describe('EngineNode in node-web-audio-api', () => {
       { type: 'ended', slot: 0, voice: 3, frame: 175 },
       { type: 'ended', slot: 0, voice: 2, frame: 400 },
     ]);
+  });
+
+  it('answers bad messages with errors naming the problem, and the other slots keep sounding', async () => {
+    const context = offlineContext(RATE);
+    const errors: WorkletRuntimeError[] = [];
+    const engine = await engineWith(context, errors);
+    await load(engine, 0, ramp(1000), 0, 1000);
+    engine.post({
+      type: 'note-on',
+      frame: 0,
+      slot: 0,
+      voice: 1,
+      period: 428,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    engine.postRaw({ type: 'explode', id: 901 });
+    engine.postRaw({
+      type: 'note-on',
+      id: 902,
+      frame: 10,
+      slot: 0,
+      voice: 9,
+      period: 428,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    engine.postRaw({ type: 'set', id: 903, frame: 10, slot: 0, voice: 1, volume: Number.NaN });
+    engine.postRaw({ type: 'note-off', id: 904, frame: 10, slot: 3, voice: 12 });
+    const truncated = {
+      kind: 'sampler',
+      format: 'int16',
+      frames: 100,
+      data: new ArrayBuffer(10),
+      loopStart: 0,
+      loopLength: 0,
+    };
+    engine.postRaw({ type: 'load', id: 905, frame: 0, slot: 0, patch: truncated });
+    engine.postRaw('not even an object');
+    await engine.flush();
+    const [left] = channels(await context.startRendering());
+    const codes = errors.map((e) => String((e.cause as { code: string }).code));
+    expect(codes).toEqual([
+      'UNKNOWN_TYPE',
+      'VOICE_OUT_OF_RANGE',
+      'INVALID_FIELD',
+      'SLOT_NOT_ASSIGNED',
+      'TRUNCATED_SAMPLE',
+      'NOT_A_MESSAGE',
+    ]);
+    expect(errors[1]?.message).toContain("voice 9 is outside slot 0's voices 0..3");
+    expect(errors[2]?.message).toContain('volume must be a finite number, got NaN');
+    expect(errors.every((e) => e.code === 'PROCESSOR_ERROR')).toBe(true);
+    // The looped note plays through the whole second.
+    const lastQuantum = left.slice(left.length - 128);
+    expect(Math.max(...lastQuantum.map(Math.abs))).toBeGreaterThan(0.1);
   });
 
   it('reports active voices per slot and render time per quantum while running', async () => {

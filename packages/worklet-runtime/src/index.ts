@@ -1,1 +1,40 @@
-export {};
+/** The instrument contract shared by pooled, dedicated and sample-only instruments, and its events. */
+
+/** An instrument on an AudioWorkletNode of its own (the legacy, unpooled mode). */
+export {
+  createDedicatedInstrument,
+  DedicatedInstrument,
+  type DedicatedInstrumentOptions,
+} from './dedicated-instrument.js';
+/** The constructor type used to inject a Web Audio implementation's AudioWorkletNode. */
+export type { AudioWorkletNodeConstructor } from './engine-node.js';
+/** The package's error class and its stable codes. */
+export { WorkletRuntimeError, type WorkletRuntimeErrorCode } from './errors.js';
+export type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
+/** Patches: what a sampler or a synth instrument plays. */
+export type { InstrumentPatch, SamplerPatch, SynthPatch } from './patch.js';
+/** An instrument in a slot of a shared node. */
+export { PooledInstrument } from './pooled-instrument.js';
+/** The name the engine processor registers under (it includes the package version). */
+export { PROCESSOR_NAME } from './processor-name.js';
+/** The worklet message protocol, for hosts that drive the processor themselves. */
+export type {
+  FromProcessor,
+  ProtocolErrorCode,
+  ReportReply,
+  ToProcessor,
+} from './protocol.js';
+/** A sampler instrument without any worklet (AudioBufferSourceNodes). */
+export {
+  createSampleInstrument,
+  SampleInstrument,
+  type SampleInstrumentOptions,
+} from './sample-instrument.js';
+/** Instruments sharing a few AudioWorkletNodes, placed by a pool-core strategy. */
+export {
+  createWorkletPool,
+  WorkletPool,
+  type WorkletPoolOptions,
+  type WorkletPoolStats,
+  type WorkletRenderStats,
+} from './worklet-pool.js';

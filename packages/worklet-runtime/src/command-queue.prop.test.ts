@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CommandQueue, Op } from './command-queue.js';
+
+describe('CommandQueue', () => {
+  it('yields commands in frame order, equal frames in arrival order, never exceeding capacity', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ frame: fc.integer({ min: 0, max: 50 }), pop: fc.boolean() }), {
+          maxLength: 200,
+        }),
+        (steps) => {
+          const q = new CommandQueue(16);
+          const model: { frame: number; seq: number }[] = [];
+          let seq = 0;
+          for (const step of steps) {
+            if (step.pop && model.length > 0) {
+              model.sort((a, b) => a.frame - b.frame || a.seq - b.seq);
+              const head = model.shift();
+              expect(q.peekFrame()).toBe(head?.frame);
+              expect(q.param(0)).toBe(head?.seq);
+              q.shift();
+            } else {
+              const ok = q.push(step.frame, Op.NoteOn, 0, 0, 0, seq);
+              expect(ok).toBe(model.length < 16);
+              if (ok) model.push({ frame: step.frame, seq });
+              seq++;
+            }
+            expect(q.length).toBe(model.length);
+          }
+        },
+      ),
+    );
+  });
+
+  it('dropFrom removes exactly the later commands of one slot and reports each', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ frame: fc.integer({ min: 0, max: 20 }), slot: fc.integer({ min: 0, max: 3 }) }),
+          {
+            maxLength: 30,
+          },
+        ),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: -1, max: 3 }),
+        (items, from, slot) => {
+          const q = new CommandQueue(64);
+          items.forEach((it, i) => {
+            q.push(it.frame, Op.Commit, it.slot, 0, 0, i);
+          });
+          const dropped: number[] = [];
+          q.dropFrom(from, slot, (op, p0) => {
+            expect(op).toBe(Op.Commit);
+            dropped.push(p0);
+          });
+          const isDropped = (it: { frame: number; slot: number }) =>
+            it.frame >= from && (slot === -1 || it.slot === slot);
+          expect(dropped.sort((a, b) => a - b)).toEqual(items.flatMap((it, i) => (isDropped(it) ? [i] : [])));
+          const kept: number[] = [];
+          while (q.length > 0) {
+            kept.push(q.param(0));
+            q.shift();
+          }
+          expect(kept.sort((a, b) => a - b)).toEqual(items.flatMap((it, i) => (isDropped(it) ? [] : [i])));
+        },
+      ),
+    );
+  });
+});

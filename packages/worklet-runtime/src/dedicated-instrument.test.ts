@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  channels,
+  firstSound,
+  NodeAudioWorkletNode,
+  offlineContext,
+  renderPending,
+  soundEnd,
+  UNIT_PERIOD,
+} from '../test/node-audio.js';
+
+import { createDedicatedInstrument } from './dedicated-instrument.js';
+import { WorkletRuntimeError } from './errors.js';
+
+afterEach(renderPending);
+
+function ramp(frames: number): Int8Array {
+  const data = new Int8Array(frames);
+  for (let i = 0; i < frames; i++) data[i] = ((i * 3) % 120) - 60 || 5;
+  return data;
+}
+
+describe('DedicatedInstrument', () => {
+  it('plays a note from its exact frame through its own GainNode', async () => {
+    const context = offlineContext(8192);
+    const data = ramp(2000);
+    const piano = await createDedicatedInstrument(
+      context,
+      'piano',
+      { kind: 'sampler', data, loopStart: 0, loopLength: 0 },
+      {
+        voices: 4,
+        AudioWorkletNode: NodeAudioWorkletNode,
+      },
+    );
+    expect(piano.output.constructor.name).toBe('GainNode');
+    const frame = 3001;
+    expect(piano.noteOn({ time: frame / context.sampleRate, period: UNIT_PERIOD, volume: 32, pan: -1 })).toBe(
+      0,
+    );
+    await piano.flush();
+    const [left, right] = channels(await context.startRendering());
+    expect(firstSound(left)).toBe(frame);
+    expect(soundEnd(left)).toBe(frame + data.length);
+    expect(left[frame + 10]).toBeCloseTo(((data[10] as number) / 128) * 0.5, 6);
+    expect(firstSound(right)).toBe(-1);
+  });
+
+  it('rejects bad calls with typed errors and changes nothing', async () => {
+    const context = offlineContext(128);
+    await expect(
+      createDedicatedInstrument(
+        context,
+        'x',
+        { kind: 'sampler', data: new Int8Array(0), loopStart: 0, loopLength: 0 },
+        {
+          voices: 4,
+          AudioWorkletNode: NodeAudioWorkletNode,
+        },
+      ),
+    ).rejects.toMatchObject({
+      code: 'INVALID_PATCH',
+      message: "createDedicatedInstrument('x'): data is empty",
+    });
+    const inst = await createDedicatedInstrument(
+      context,
+      'x',
+      { kind: 'sampler', data: ramp(10), loopStart: 0, loopLength: 0 },
+      {
+        voices: 2,
+        AudioWorkletNode: NodeAudioWorkletNode,
+      },
+    );
+    expect(() => inst.noteOn({ time: 0, voice: 2, period: 428 })).toThrow(
+      new WorkletRuntimeError(
+        'INVALID_ARGUMENT',
+        "instrument 'x' noteOn: voice must be an integer in 0..1, got 2",
+      ),
+    );
+    expect(() => inst.set({ time: 0, voice: 0, volume: 65 })).toThrow(
+      /volume must be a number in 0..64, got 65/,
+    );
+    expect(() => inst.noteOn({ time: Number.NaN, period: 428 })).toThrow(/time must be a number/);
+    inst.dispose();
+    expect(() => inst.noteOn({ time: 0, period: 428 })).toThrow(/instrument 'x' was disposed/);
+    await context.startRendering();
+  });
+});

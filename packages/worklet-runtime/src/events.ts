@@ -1,0 +1,123 @@
+// Checks of note events on the main thread, shared by every instrument kind, so a bad
+// call throws a typed error at the caller and changes nothing.
+import { WorkletRuntimeError } from './errors.js';
+import type { NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
+
+/** How a note is pitched after checking. */
+export type Pitch = { readonly period: number } | { readonly frequency: number };
+
+function fail(where: string, what: string): never {
+  throw new WorkletRuntimeError('INVALID_ARGUMENT', `${where}: ${what}`);
+}
+
+function inRange(where: string, name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    fail(where, `${name} must be a number in ${min}..${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function optional(where: string, name: string, value: unknown, min: number, max: number): number | undefined {
+  return value === undefined ? undefined : inRange(where, name, value, min, max);
+}
+
+function checkVoice(where: string, voice: unknown, voices: number): number {
+  if (typeof voice !== 'number' || !Number.isInteger(voice) || voice < 0 || voice >= voices) {
+    fail(where, `voice must be an integer in 0..${voices - 1}, got ${String(voice)}`);
+  }
+  return voice;
+}
+
+function checkPitch(
+  where: string,
+  period: unknown,
+  frequency: unknown,
+  required: boolean,
+): Pitch | undefined {
+  if (period !== undefined && frequency !== undefined) fail(where, 'give period or frequency, not both');
+  if (period !== undefined) return { period: inRange(where, 'period', period, 1, 1e6) };
+  if (frequency !== undefined) return { frequency: inRange(where, 'frequency', frequency, 1e-3, 1e6) };
+  if (required) fail(where, 'a period or a frequency is required');
+  return undefined;
+}
+
+/** A checked noteOn event with its defaults filled in. */
+export interface CheckedNoteOn {
+  readonly time: number;
+  readonly voice: number | undefined;
+  readonly pitch: Pitch;
+  readonly volume: number | undefined;
+  readonly pan: number;
+  readonly offset: number;
+  readonly velocity: number;
+}
+
+/** Checks a noteOn event. */
+export function checkNoteOn(where: string, e: NoteOnEvent, voices: number): CheckedNoteOn {
+  if (typeof e !== 'object' || e === null) fail(where, 'the event must be an object');
+  return {
+    time: inRange(where, 'time', e.time, 0, Number.MAX_VALUE),
+    voice: e.voice === undefined ? undefined : checkVoice(where, e.voice, voices),
+    pitch: checkPitch(where, e.period, e.frequency, true) as Pitch,
+    volume: optional(where, 'volume', e.volume, 0, 64),
+    pan: inRange(where, 'pan', e.pan ?? 0, -1, 1),
+    offset: inRange(where, 'offset', e.offset ?? 0, 0, 2 ** 28),
+    velocity: inRange(where, 'velocity', e.velocity ?? 1, 0, 1),
+  };
+}
+
+/** A checked set event. */
+export interface CheckedSet {
+  readonly time: number;
+  readonly voice: number;
+  readonly pitch: Pitch | undefined;
+  readonly volume: number | undefined;
+  readonly pan: number | undefined;
+}
+
+/** Checks a set event. */
+export function checkSet(where: string, e: SetEvent, voices: number): CheckedSet {
+  if (typeof e !== 'object' || e === null) fail(where, 'the event must be an object');
+  return {
+    time: inRange(where, 'time', e.time, 0, Number.MAX_VALUE),
+    voice: checkVoice(where, e.voice, voices),
+    pitch: checkPitch(where, e.period, e.frequency, false),
+    volume: optional(where, 'volume', e.volume, 0, 64),
+    pan: optional(where, 'pan', e.pan, -1, 1),
+  };
+}
+
+/** Checks a noteOff event; `voice` undefined means every voice. */
+export function checkNoteOff(
+  where: string,
+  e: NoteOffEvent,
+  voices: number,
+): { time: number; voice: number | undefined } {
+  if (typeof e !== 'object' || e === null) fail(where, 'the event must be an object');
+  return {
+    time: inRange(where, 'time', e.time, 0, Number.MAX_VALUE),
+    voice: e.voice === undefined ? undefined : checkVoice(where, e.voice, voices),
+  };
+}
+
+/** Checks an instrument's voice count. */
+export function checkVoices(where: string, voices: unknown, max: number): number {
+  if (typeof voices !== 'number' || !Number.isInteger(voices) || voices < 1 || voices > max) {
+    fail(where, `voices must be an integer in 1..${max}, got ${String(voices)}`);
+  }
+  return voices;
+}
+
+/** Amiga PAL clock in Hz. */
+export const PAL_CLOCK = 7093789.2;
+
+/** Sample frames a sampler advances per output frame for a pitch (the engine's rule). */
+export function samplerStep(
+  pitch: Pitch,
+  sampleRate: number,
+  baseFrequency: number,
+  finetune: number,
+): number {
+  if ('period' in pitch) return PAL_CLOCK / (2 * pitch.period) / sampleRate;
+  return (pitch.frequency / baseFrequency) * 2 ** (finetune / 96);
+}

@@ -1,0 +1,53 @@
+// The one interface every kind of instrument implements, so callers can swap them.
+
+/** Starts a note. Give `period` (Amiga, PAL clock) or `frequency` (Hz), not both. */
+export interface NoteOnEvent {
+  /** Context time in seconds. */
+  readonly time: number;
+  /** 0..voices-1; absent = round-robin with release-aware stealing. */
+  readonly voice?: number;
+  readonly period?: number;
+  readonly frequency?: number;
+  /** 0..64; absent = the patch's volume. */
+  readonly volume?: number;
+  /** -1 (left) .. 1 (right); 0 by default. */
+  readonly pan?: number;
+  /** Start frame in the sample (ProTracker 9xx). */
+  readonly offset?: number;
+  /** 0..1; 1 by default. */
+  readonly velocity?: number;
+}
+
+/** Changes a sounding voice without retriggering it (slides, vibrato, volume and pan effects). */
+export interface SetEvent {
+  readonly time: number;
+  readonly voice: number;
+  readonly period?: number;
+  readonly frequency?: number;
+  readonly volume?: number;
+  readonly pan?: number;
+}
+
+/** Releases one voice, or every voice when `voice` is absent. */
+export interface NoteOffEvent {
+  readonly time: number;
+  readonly voice?: number;
+}
+
+/** An instrument: pooled, dedicated or sample-only, all driven the same way. */
+export interface Instrument {
+  readonly id: string;
+  readonly voices: number;
+  /** This instrument's own GainNode: route, meter or mute it freely. */
+  readonly output: AudioNode;
+  /** Schedules a note; returns the voice used. */
+  noteOn(event: NoteOnEvent): number;
+  /** Changes pitch, volume or pan of a voice without retriggering it. */
+  set(event: SetEvent): void;
+  /** Releases a voice, or all of them. */
+  noteOff(event: NoteOffEvent): void;
+  /** Resolves once everything scheduled so far has reached the audio thread. */
+  flush(): Promise<void>;
+  /** Stops the instrument and frees its voices; later calls throw DISPOSED. */
+  dispose(): void;
+}

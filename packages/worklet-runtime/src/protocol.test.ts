@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { type ValidationView, validateMessage } from './protocol.js';
+
+// Slot 0 owns voices 0..3 and has a patch; slot 1 owns 4..7 without one; slots 2, 3 are free.
+const view: ValidationView = {
+  voices: 16,
+  slots: 4,
+  slotCount: (s) => [4, 4, 0, 0][s] ?? 0,
+  slotStart: (s) => [0, 4, 0, 0][s] ?? 0,
+  slotLoaded: (s) => s === 0,
+};
+
+const noteOn = {
+  type: 'note-on',
+  id: 7,
+  frame: 100,
+  slot: 0,
+  voice: 2,
+  period: 428,
+  pan: 0,
+  offset: 0,
+  velocity: 1,
+};
+
+function refusal(data: unknown) {
+  const result = validateMessage(data, view);
+  if (result.ok) throw new Error('expected a refusal');
+  return result;
+}
+
+describe('validateMessage', () => {
+  it('accepts a well-formed note-on and keeps only known fields', () => {
+    const result = validateMessage({ ...noteOn, extra: 1 }, view);
+    expect(result).toEqual({ ok: true, message: noteOn });
+  });
+
+  it.each([
+    [42, 'NOT_A_MESSAGE', 'expected an object, got 42'],
+    [{ type: 'note-on' }, 'INVALID_FIELD', 'message id must be a non-negative integer, got undefined'],
+    [{ type: 'explode', id: 3 }, 'UNKNOWN_TYPE', 'message #3: unknown type "explode"'],
+    [{ ...noteOn, voice: 5 }, 'VOICE_OUT_OF_RANGE', "voice 5 is outside slot 0's voices 0..3"],
+    [{ ...noteOn, voice: 99 }, 'VOICE_OUT_OF_RANGE', "voice 99 is outside slot 0's voices 0..3"],
+    [{ ...noteOn, slot: 9 }, 'SLOT_OUT_OF_RANGE', 'slot 9 is not in 0..3'],
+    [{ ...noteOn, slot: 2 }, 'SLOT_NOT_ASSIGNED', 'slot 2 has no voices assigned'],
+    [{ ...noteOn, slot: 1, voice: 4 }, 'SLOT_NOT_LOADED', 'slot 1 has no patch loaded'],
+    [{ ...noteOn, period: Number.NaN }, 'INVALID_FIELD', 'period must be a finite number, got NaN'],
+    [{ ...noteOn, pan: 2 }, 'INVALID_FIELD', 'pan 2 is outside -1..1'],
+    [{ ...noteOn, frequency: 440 }, 'INVALID_FIELD', 'give period or frequency, not both'],
+    [{ ...noteOn, period: undefined }, 'INVALID_FIELD', 'a period or a frequency is required'],
+  ])('refuses %j with %s', (data, code, text) => {
+    const result = refusal(data);
+    expect(result.code).toBe(code);
+    expect(result.message).toContain(text);
+  });
+
+  it('refuses a truncated sample, naming the frames and bytes', () => {
+    const patch = {
+      kind: 'sampler',
+      format: 'int16',
+      frames: 1000,
+      data: new ArrayBuffer(1500),
+      loopStart: 0,
+      loopLength: 0,
+      volume: 64,
+      finetune: 0,
+      baseFrequency: 8363,
+      interpolation: 'linear',
+    };
+    const result = refusal({ type: 'load', id: 1, frame: 0, slot: 0, patch });
+    expect(result).toEqual({
+      ok: false,
+      id: 1,
+      code: 'TRUNCATED_SAMPLE',
+      message: '"load" #1 patch: 1000 int16 frames need 2000 bytes, data has 1500',
+    });
+    expect(
+      validateMessage(
+        { type: 'load', id: 1, frame: 0, slot: 0, patch: { ...patch, data: new ArrayBuffer(2000) } },
+        view,
+      ).ok,
+    ).toBe(true);
+  });
+
+  it('refuses a voice range that overlaps another slot', () => {
+    const result = refusal({ type: 'assign', id: 4, frame: 0, slot: 2, start: 6, count: 4 });
+    expect(result.code).toBe('RANGE_OVERLAP');
+    expect(result.message).toContain("voices 6..9 overlap slot 1's 4..7");
+    expect(validateMessage({ type: 'assign', id: 4, frame: 0, slot: 2, start: 8, count: 8 }, view).ok).toBe(
+      true,
+    );
+    expect(refusal({ type: 'assign', id: 4, frame: 0, slot: 2, start: 8, count: 9 }).code).toBe(
+      'INVALID_FIELD',
+    );
+  });
+
+  it('refuses synth patches with unknown waveforms or out-of-range settings', () => {
+    const synth = {
+      kind: 'synth',
+      waveform: 'sine',
+      attack: 0,
+      decay: 0,
+      sustain: 1,
+      release: 0,
+      cutoff: 1000,
+      resonance: 0,
+      volume: 64,
+    };
+    expect(validateMessage({ type: 'load', id: 2, frame: 0, slot: 0, patch: synth }, view).ok).toBe(true);
+    expect(
+      refusal({ type: 'load', id: 2, frame: 0, slot: 0, patch: { ...synth, waveform: 'organ' } }).message,
+    ).toContain('waveform must be one of sine, square, saw, triangle, noise, got "organ"');
+    expect(
+      refusal({ type: 'load', id: 2, frame: 0, slot: 0, patch: { ...synth, sustain: 1.5 } }).message,
+    ).toContain('sustain 1.5 is outside 0..1');
+  });
+});

@@ -1,0 +1,149 @@
+// An instrument that plays through one slot of an engine node: the shared body of
+// PooledInstrument (a slot in a shared node) and DedicatedInstrument (a node of its own).
+import type { EngineNode } from './engine-node.js';
+import { WorkletRuntimeError } from './errors.js';
+import { checkNoteOff, checkNoteOn, checkSet, samplerStep } from './events.js';
+import type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
+import type { ResolvedPatch } from './patch.js';
+import { VoicePicker } from './voice-picker.js';
+
+/** Where an instrument lives inside an engine node. */
+export interface SlotPlacement {
+  readonly engine: EngineNode;
+  readonly slot: number;
+  /** First engine voice of the instrument's range. */
+  readonly start: number;
+}
+
+/** Assigns the slot's voice range and loads the patch; resolves once the processor holds it. */
+export async function loadSlot(
+  placement: SlotPlacement,
+  voices: number,
+  patch: ResolvedPatch,
+  time: number,
+): Promise<void> {
+  const { engine, slot, start } = placement;
+  const frame = engine.frameAt(time);
+  const transfer = patch.kind === 'sampler' ? [patch.data] : [];
+  await Promise.all([
+    engine.request({ type: 'assign', frame, slot, start, count: voices }),
+    engine.request({ type: 'load', frame, slot, patch }, transfer),
+  ]);
+}
+
+/** Plays one slot of an engine node; subclasses decide what disposing frees. */
+export abstract class SlotInstrument implements Instrument {
+  readonly id: string;
+  readonly voices: number;
+  readonly output: GainNode;
+  protected placement: SlotPlacement;
+  private readonly picker: VoicePicker;
+  private readonly oneShotFrames: number;
+  private readonly baseFrequency: number;
+  private readonly finetune: number;
+  private disposed = false;
+
+  protected constructor(
+    id: string,
+    voices: number,
+    patch: ResolvedPatch,
+    placement: SlotPlacement,
+    output: GainNode,
+  ) {
+    this.id = id;
+    this.voices = voices;
+    this.placement = placement;
+    this.output = output;
+    this.picker = new VoicePicker(voices);
+    const looped = patch.kind === 'sampler' && patch.loopLength > 4;
+    this.oneShotFrames = patch.kind === 'sampler' && !looped ? patch.frames : Number.POSITIVE_INFINITY;
+    this.baseFrequency = patch.kind === 'sampler' ? patch.baseFrequency : 1;
+    this.finetune = patch.kind === 'sampler' ? patch.finetune : 0;
+  }
+
+  /** Connects slot `slot` of `engine` to this instrument's output. */
+  protected static wire(placement: SlotPlacement, output: GainNode): void {
+    placement.engine.node.connect(output, placement.slot, 0);
+  }
+
+  protected where(method: string): string {
+    if (this.disposed) throw new WorkletRuntimeError('DISPOSED', `instrument '${this.id}' was disposed`);
+    return `instrument '${this.id}' ${method}`;
+  }
+
+  /** Records that one of this instrument's voices ended on its own at `time`. */
+  voiceEnded(engineVoice: number, time: number): void {
+    const local = engineVoice - this.placement.start;
+    if (local >= 0 && local < this.voices) this.picker.released(local, time);
+  }
+
+  noteOn(event: NoteOnEvent): number {
+    const e = checkNoteOn(this.where('noteOn'), event, this.voices);
+    const voice = e.voice ?? this.picker.pick(e.time);
+    const { engine, slot, start } = this.placement;
+    engine.post({
+      type: 'note-on',
+      frame: engine.frameAt(e.time),
+      slot,
+      voice: start + voice,
+      ...e.pitch,
+      ...(e.volume === undefined ? {} : { volume: e.volume }),
+      pan: e.pan,
+      offset: e.offset,
+      velocity: e.velocity,
+    });
+    // A one-shot frees its voice at its end, unless a later pitch change moves that end.
+    const rate = samplerStep(e.pitch, engine.context.sampleRate, this.baseFrequency, this.finetune);
+    const until = e.time + Math.max(0, this.oneShotFrames - e.offset) / rate / engine.context.sampleRate;
+    this.picker.started(voice, e.time, until);
+    return voice;
+  }
+
+  set(event: SetEvent): void {
+    const e = checkSet(this.where('set'), event, this.voices);
+    const { engine, slot, start } = this.placement;
+    engine.post({
+      type: 'set',
+      frame: engine.frameAt(e.time),
+      slot,
+      voice: start + e.voice,
+      ...(e.pitch ?? {}),
+      ...(e.volume === undefined ? {} : { volume: e.volume }),
+      ...(e.pan === undefined ? {} : { pan: e.pan }),
+    });
+  }
+
+  noteOff(event: NoteOffEvent): void {
+    const e = checkNoteOff(this.where('noteOff'), event, this.voices);
+    const { engine, slot, start } = this.placement;
+    const frame = engine.frameAt(e.time);
+    const first = e.voice ?? 0;
+    const last = e.voice ?? this.voices - 1;
+    for (let v = first; v <= last; v++) {
+      engine.post({ type: 'note-off', frame, slot, voice: start + v });
+      this.picker.released(v, e.time);
+    }
+  }
+
+  async flush(): Promise<void> {
+    this.where('flush');
+    await this.placement.engine.flush();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const { engine, slot } = this.placement;
+    try {
+      engine.post({ type: 'release', frame: engine.frameAt(engine.context.currentTime), slot });
+      engine.node.disconnect(this.output, slot, 0);
+    } catch {
+      // The node may already be gone (its pool was disposed); there is nothing left to free.
+    }
+    this.output.disconnect();
+    this.released();
+  }
+
+  /** What the subclass frees after the slot was emptied. */
+  protected abstract released(): void;
+}

@@ -1,0 +1,273 @@
+// The pool made real: pool-core decides where every instrument's voices go, and this
+// module turns those decisions into AudioWorkletNodes. A node is created the moment the
+// core adds a worklet (synchronously, inside allocate), so concurrent createInstrument
+// calls can never create more nodes than the core decided on.
+import { createVoicePool, type PoolStats, type Strategy, type VoicePool } from '@workletpool/pool-core';
+import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
+import { addProcessorModule, engineModule } from './assets.js';
+import { type AudioWorkletNodeConstructor, audioWorkletNodeConstructor, EngineNode } from './engine-node.js';
+import { WorkletRuntimeError } from './errors.js';
+import { checkVoices } from './events.js';
+import { type InstrumentPatch, resolvePatch } from './patch.js';
+import { PooledInstrument } from './pooled-instrument.js';
+import type { ReportReply } from './protocol.js';
+import { loadSlot } from './slot-instrument.js';
+
+/** Options of createWorkletPool. */
+export interface WorkletPoolOptions {
+  /** Where instruments' outputs go (default: the context's destination). */
+  readonly destination?: AudioNode;
+  /** A built-in strategy name or a Strategy (default 'fixed-blocks'). */
+  readonly strategy?: StrategyName | Strategy;
+  /** Voices per worklet (default 16, at most 64). */
+  readonly voicesPerWorklet?: number;
+  /** Most worklets the pool may create (default unlimited). */
+  readonly maxWorklets?: number;
+  /** AudioWorkletNode constructor (default: the global one; pass node-web-audio-api's in Node). */
+  readonly AudioWorkletNode?: AudioWorkletNodeConstructor;
+  /** Errors the audio thread reports for messages nobody awaits (default: console.error). */
+  readonly onError?: (error: WorkletRuntimeError) => void;
+}
+
+/** What one worklet's processor last reported. */
+export interface WorkletRenderStats {
+  readonly index: number;
+  /** Sounding voices per slot. */
+  readonly activeVoices: readonly number[];
+  /** Render time per quantum in ms, where the worklet scope has a clock. */
+  readonly renderTime: ReportReply['renderTime'];
+  /** Bytes of WASM memory of this worklet's engine. */
+  readonly memoryBytes: number;
+}
+
+/** Pool-core statistics plus what the runtime knows about its nodes. */
+export interface WorkletPoolStats extends PoolStats {
+  /** AudioWorkletNodes created over the pool's life. */
+  readonly nodesCreated: number;
+  /** AudioWorkletNodes alive now. */
+  readonly liveNodes: number;
+  /** Per-worklet reports gathered by the last `report()` call (empty before). */
+  readonly render: readonly WorkletRenderStats[];
+}
+
+interface Node {
+  readonly ready: Promise<EngineNode>;
+  engine: EngineNode | null;
+  /** Instrument in each slot. */
+  readonly slots: (PooledInstrument | null)[];
+}
+
+/** Instruments sharing a few AudioWorkletNodes, placed by a pool-core strategy. */
+export class WorkletPool {
+  readonly context: BaseAudioContext;
+  private readonly core: VoicePool;
+  private readonly destination: AudioNode;
+  private readonly ctor: AudioWorkletNodeConstructor;
+  private readonly onError: ((error: WorkletRuntimeError) => void) | undefined;
+  private readonly alignment: number;
+  private readonly slotsPerNode: number;
+  private readonly nodes: (Node | null)[] = [];
+  private readonly instruments = new Map<string, PooledInstrument | 'loading'>();
+  private nodesCreated = 0;
+  private lastRender: WorkletRenderStats[] = [];
+  private disposed = false;
+
+  /** @internal Use createWorkletPool. */
+  constructor(context: BaseAudioContext, options: WorkletPoolOptions = {}) {
+    const voicesPerWorklet = checkVoices('createWorkletPool', options.voicesPerWorklet ?? 16, 64);
+    const strategy = resolveStrategy(options.strategy ?? 'fixed-blocks');
+    this.context = context;
+    this.destination = options.destination ?? context.destination;
+    this.ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
+    this.onError = options.onError;
+    this.core = createVoicePool({
+      voicesPerWorklet,
+      strategy,
+      growth: 'on-demand',
+      ...(options.maxWorklets === undefined ? {} : { maxWorklets: options.maxWorklets }),
+    });
+    // A slot is the start voice divided by the alignment the strategy promises, so
+    // aligned strategies need fewer outputs per node; one instrument per node needs one.
+    this.alignment = strategy.name === 'dedicated' ? voicesPerWorklet : (strategy.alignment ?? 1);
+    this.slotsPerNode = Math.ceil(voicesPerWorklet / this.alignment);
+    this.core.on('worklet-added', ({ index }) => this.materialise(index));
+    this.core.on('worklet-removed', ({ index }) => this.retire(index));
+  }
+
+  /** Voices per worklet. */
+  get voicesPerWorklet(): number {
+    return this.core.voicesPerWorklet;
+  }
+
+  private materialise(index: number): void {
+    const node: Node = {
+      engine: null,
+      slots: new Array<PooledInstrument | null>(this.slotsPerNode).fill(null),
+      ready: EngineNode.create(this.context, {
+        voices: this.core.voicesPerWorklet,
+        slots: this.slotsPerNode,
+        AudioWorkletNode: this.ctor,
+        onError: this.onError,
+        onEnded: (e) => node.slots[e.slot]?.voiceEnded(e.voice, e.frame / this.context.sampleRate),
+      }).then((engine) => {
+        node.engine = engine;
+        return engine;
+      }),
+    };
+    // A failed node surfaces through the createInstrument call that awaits it.
+    node.ready.catch(() => undefined);
+    this.nodesCreated++;
+    this.nodes[index] = node;
+  }
+
+  private retire(index: number): void {
+    const node = this.nodes[index];
+    this.nodes[index] = null;
+    node?.ready.then(
+      (engine) => engine.dispose(),
+      () => undefined,
+    );
+  }
+
+  private where(method: string): string {
+    if (this.disposed) throw new WorkletRuntimeError('DISPOSED', 'this WorkletPool was disposed');
+    return `WorkletPool.${method}`;
+  }
+
+  /**
+   * Places an instrument in the pool and loads its patch. Throws (rejects with)
+   * WorkletRuntimeError for a bad patch or id, and PoolError (from pool-core) when the
+   * pool cannot place it; a failed call leaves the pool as it was.
+   */
+  async createInstrument(
+    id: string,
+    patch: InstrumentPatch,
+    options: { voices: number },
+  ): Promise<PooledInstrument> {
+    const where = `${this.where('createInstrument')}('${id}')`;
+    if (typeof id !== 'string' || id === '') {
+      throw new WorkletRuntimeError('INVALID_ARGUMENT', `${where}: id must be a non-empty string`);
+    }
+    if (this.instruments.has(id)) {
+      throw new WorkletRuntimeError('INVALID_ARGUMENT', `${where}: an instrument '${id}' already exists`);
+    }
+    const voices = checkVoices(where, options?.voices, this.core.voicesPerWorklet);
+    const resolved = resolvePatch(patch, where);
+    // Synchronous up to here: the core's decision (and any new node) happens at once.
+    const allocation = this.core.allocate(id, voices);
+    this.instruments.set(id, 'loading');
+    const node = this.nodes[allocation.worklet] as Node;
+    const slot = Math.floor(allocation.start / this.alignment);
+    try {
+      const engine = await node.ready;
+      const placement = { engine, slot, start: allocation.start };
+      await loadSlot(placement, voices, resolved, this.context.currentTime);
+      if (this.disposed || this.instruments.get(id) !== 'loading') {
+        throw new WorkletRuntimeError('DISPOSED', `${where}: the pool was reset or disposed while loading`);
+      }
+      const output = this.context.createGain();
+      output.connect(this.destination);
+      const instrument = new PooledInstrument(
+        id,
+        voices,
+        resolved,
+        placement,
+        output,
+        allocation.worklet,
+        (i) => this.forget(i),
+      );
+      node.slots[slot] = instrument;
+      this.instruments.set(id, instrument);
+      return instrument;
+    } catch (error) {
+      if (this.instruments.get(id) === 'loading') {
+        this.instruments.delete(id);
+        this.core.release(id);
+      }
+      throw error;
+    }
+  }
+
+  private forget(instrument: PooledInstrument): void {
+    if (this.instruments.get(instrument.id) !== instrument) return;
+    this.instruments.delete(instrument.id);
+    const node = this.nodes[instrument.worklet];
+    if (node && node.slots[instrument.slot] === instrument) node.slots[instrument.slot] = null;
+    this.core.release(instrument.id);
+  }
+
+  /** @internal The engine node of worklet `index` once created (tests reach the processor through it). */
+  engineNode(index: number): Promise<EngineNode> | undefined {
+    return this.nodes[index]?.ready;
+  }
+
+  /** The instrument with this id, if any. */
+  instrument(id: string): PooledInstrument | undefined {
+    const found = this.instruments.get(id);
+    return found === 'loading' ? undefined : found;
+  }
+
+  /** Pool-core statistics, nodes created and the last per-worklet reports. */
+  stats(): WorkletPoolStats {
+    return {
+      ...this.core.stats(),
+      nodesCreated: this.nodesCreated,
+      liveNodes: this.nodes.filter((n) => n !== null).length,
+      render: this.lastRender,
+    };
+  }
+
+  /** Asks every node for active voices, render time and memory; stats() then includes them. */
+  async report(): Promise<WorkletPoolStats> {
+    this.where('report');
+    const reports = await Promise.all(
+      this.nodes.map(async (node, index): Promise<WorkletRenderStats | null> => {
+        if (!node) return null;
+        const r = await (await node.ready).report();
+        return { index, activeVoices: r.activeVoices, renderTime: r.renderTime, memoryBytes: r.memoryBytes };
+      }),
+    );
+    this.lastRender = reports.filter((r): r is WorkletRenderStats => r !== null);
+    return this.stats();
+  }
+
+  /** Resolves once everything sent so far has reached every node's processor. */
+  async flush(): Promise<void> {
+    this.where('flush');
+    await Promise.all(this.nodes.map(async (node) => (node ? (await node.ready).flush() : undefined)));
+  }
+
+  /** Disposes every instrument and keeps the nodes for the next set of instruments. */
+  reset(): void {
+    this.where('reset');
+    for (const instrument of [...this.instruments.values()]) {
+      if (instrument !== 'loading') instrument.dispose();
+    }
+    this.instruments.clear();
+    this.core.reset();
+    const frame = Math.round(this.context.currentTime * this.context.sampleRate);
+    for (const node of this.nodes) {
+      node?.slots.fill(null);
+      node?.engine?.post({ type: 'reset', frame });
+    }
+  }
+
+  /** Disposes every instrument and disconnects and releases every node. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.reset();
+    this.disposed = true;
+    for (let i = 0; i < this.nodes.length; i++) this.retire(i);
+  }
+}
+
+/** Creates a pool of shared engine nodes on `context` (any BaseAudioContext). */
+export async function createWorkletPool(
+  context: BaseAudioContext,
+  options: WorkletPoolOptions = {},
+): Promise<WorkletPool> {
+  const pool = new WorkletPool(context, options);
+  // Compile the engine and add the processor up front, so instruments load quickly.
+  await Promise.all([engineModule(), addProcessorModule(context)]);
+  return pool;
+}
