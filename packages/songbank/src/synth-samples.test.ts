@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { periodToRate as rateAtPeriod } from './periods.js';
 import type { Sample } from './song.js';
-import {
-  bass,
-  bell,
-  hiHat,
-  kick,
-  lead,
-  pad,
-  pluck,
-  rateAtPeriod,
-  snare,
-  synthInstruments,
-} from './synth-samples.js';
+import { bass, bell, hiHat, kick, lead, pad, pluck, snare, synthInstruments } from './synth-samples.js';
 
 const MIDDLE_C = 261.6256;
 const cents = (f: number, reference: number) => 1200 * Math.log2(f / reference);

@@ -8,16 +8,11 @@
  * frames sound at 261.7 Hz, within a cent of middle C. One-shots are synthesized at the
  * rate of period 214 (C-3), so pitched one-shots and loops agree on the note names.
  */
+import { periodToRate } from './periods.js';
 import type { Sample } from './song.js';
 
-/** Paula's clock on a PAL Amiga, in Hz; a sample plays at PAL_CLOCK / (2 * period) frames/s. */
-export const PAL_CLOCK = 7093789.2;
-
-/** Frames per second of a sample played at `period`. */
-export const rateAtPeriod = (period: number): number => PAL_CLOCK / (2 * period);
-
 /** The rate one-shots are designed for: the note C-3 (period 214). */
-const ONE_SHOT_RATE = rateAtPeriod(214);
+const ONE_SHOT_RATE = periodToRate(214);
 /** Cycles per frame for "C" in every tonal sample (6 cycles in 190 frames). */
 const C_CYCLES_PER_FRAME = 6 / 190;
 const TAU = 2 * Math.PI;

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { OfflineAudioContext } from 'node-web-audio-api';
 import { describe, expect, it } from 'vitest';
 import { type AudioBufferLike, encodeWav, floatToInt16, type WavEncodeError } from './wav.js';
 
@@ -152,6 +153,19 @@ describe('encodeWav', () => {
         },
       ),
     );
+  });
+
+  it('encodes a real AudioBuffer rendered by node-web-audio-api', async () => {
+    const context = new OfflineAudioContext({ numberOfChannels: 2, length: 441, sampleRate: 44100 });
+    const oscillator = context.createOscillator();
+    oscillator.frequency.value = 1000;
+    oscillator.connect(context.destination);
+    oscillator.start();
+    const rendered = await context.startRendering();
+    const wav = parseWav(encodeWav(rendered, { bitDepth: 32 }));
+    expect(wav).toMatchObject({ channels: 2, sampleRate: 44100, factFrames: 441 });
+    expect(wav.decoded[1]).toEqual(rendered.getChannelData(1));
+    expect(Math.max(...wav.decoded[0]!)).toBeGreaterThan(0.9);
   });
 
   it('reads only `length` frames of longer channel arrays', () => {
