@@ -91,7 +91,7 @@ export function renderSpeeds(root: HTMLElement, speeds: readonly RenderSpeed[], 
           {},
           h('th', { text: `${seconds} s offline` }),
           h('th', { text: 'nodes' }),
-          h('th', { text: 'wall time' }),
+          h('th', { text: 'render time' }),
           h('th', { text: 'real time' }),
           h('th', { text: 'peak' }),
         ),
@@ -101,7 +101,7 @@ export function renderSpeeds(root: HTMLElement, speeds: readonly RenderSpeed[], 
     pooled !== undefined && dedicated !== undefined
       ? h('p', {
           class: 'muted',
-          text: `Pooled renders ${(pooled.realTimeFactor / dedicated.realTimeFactor).toFixed(2)}× as fast as no pooling (wall time includes creating the nodes).`,
+          text: `Pooled renders ${(pooled.realTimeFactor / dedicated.realTimeFactor).toFixed(2)}× as fast as no pooling, in this browser, on this machine.`,
         })
       : null,
   );

@@ -4,7 +4,7 @@ import { h, replaceChildren } from './dom.js';
 
 /** Figures the bank's stats do not carry. */
 export interface ExtraStats {
-  /** AudioWorkletNodes created on this page, across every bank the settings created. */
+  /** AudioWorkletNodes created since the page opened: every bank the settings made, and the offline measurements. */
   readonly pageNodes: number;
   /** Audio-thread time per render quantum for each worklet, as a text per worklet. */
   readonly workletLoad: readonly string[] | string;
@@ -34,7 +34,7 @@ export function renderStats(root: HTMLElement, stats: SongBankStats, extra: Extr
     ),
     ...row('Instruments', 'instruments', String(stats.instruments.length)),
     ...row('AudioWorkletNodes created (this bank)', 'nodes', String(stats.nodesCreated)),
-    ...row('AudioWorkletNodes created (this page)', 'page-nodes', String(extra.pageNodes)),
+    ...row('AudioWorkletNodes created (since the page opened)', 'page-nodes', String(extra.pageNodes)),
     ...row('Audio-thread load per worklet', 'load', load),
     ...row('AudioContext', 'context', `${extra.contextState}, ${extra.sampleRate} Hz`),
     ...row(

@@ -1,10 +1,13 @@
 // Which voice of which instrument sounds right now. The song player drives voice N of an
 // instrument from channel N, so a second sequencer over the same song, stepped along
 // the same clock, tells exactly which (instrument, voice) pairs are sounding.
-import { type ChannelTick, createSequencer, type Sequencer, type Song } from '@workletpool/songbank';
-
-/** The bank's id for a 0-based sample index: the two-digit sample number trackers show. */
-export const sampleInstrumentId = (sample: number): string => String(sample + 1).padStart(2, '0');
+import {
+  type ChannelTick,
+  createSequencer,
+  instrumentId,
+  type Sequencer,
+  type Song,
+} from '@workletpool/songbank';
 
 /** One sounding voice. */
 export interface SoundingVoice {
@@ -51,7 +54,7 @@ export class VoiceActivity {
     const voices: SoundingVoice[] = [];
     this.channels.forEach((channel, index) => {
       if (channel.sample >= 0 && channel.period > 0 && channel.volume > 0) {
-        voices.push({ instrument: sampleInstrumentId(channel.sample), voice: index, volume: channel.volume });
+        voices.push({ instrument: instrumentId(channel.sample), voice: index, volume: channel.volume });
       }
     });
     return voices;
