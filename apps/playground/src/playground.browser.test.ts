@@ -131,6 +131,12 @@ describe('playground in Chromium', () => {
     expect(state).toMatchObject({ mode: 'pooled', workletCount: 2, instruments: 8 });
     expect(await page.getByTestId('stats').textContent()).toContain('fixed-blocks');
     await expect.poll(() => page.locator('[data-testid="pool-map"] .cell[data-instrument]').count()).toBe(32);
+    // Hovering a cell names its instrument, worklet and voice range.
+    const titles = await page
+      .locator('[data-testid="pool-map"] .cell')
+      .evaluateAll((cells) => cells.map((cell) => cell.getAttribute('title')));
+    expect(titles[0]).toMatch(/^01 \S.*: worklet 0, voices 0–3 \(its voice 0\)$/);
+    expect(titles[31]).toMatch(/^08 \S.*: worklet 1, voices 12–15 \(its voice 3\)$/);
     await shot('01-default-song-fixed-blocks');
   });
 
@@ -151,12 +157,21 @@ describe('playground in Chromium', () => {
     await page.getByTestId('solo-01').click();
     expect(await page.getByTestId('solo-01').getAttribute('aria-pressed')).toBe('true');
     const silenced = page.locator('.instrument-list .meter.silenced');
+    const gains = () => page.evaluate(() => window.__playground?.gains() ?? {});
+    const audible = async () =>
+      Object.entries(await gains())
+        .filter(([, gain]) => gain > 0.5)
+        .map(([id]) => id);
     expect(await silenced.count()).toBe(7);
+    await expect.poll(audible).toEqual(['01']);
     await page.getByTestId('solo-01').click();
     await page.getByTestId('mute-02').click();
     expect(await silenced.count()).toBe(1);
+    await expect.poll(async () => (await gains())['02']).toBeLessThan(0.01);
+    await expect.poll(audible).toEqual(['01', '03', '04', '05', '06', '07', '08']);
     await page.getByTestId('mute-02').click();
     expect(await silenced.count()).toBe(0);
+    await expect.poll(audible).toHaveLength(8);
   });
 
   it('the dedicated strategy gives one row per instrument and keeps playing', async () => {
@@ -229,13 +244,18 @@ describe('playground in Chromium', () => {
     await shot('04-malformed-file-error');
   });
 
-  it('a 7-instrument song fills 2 worklets with fixed blocks and 7 with dedicated', async () => {
-    await page.getByTestId('file-input').setInputFiles({
-      name: 'ZONE-2A.mod',
-      mimeType: 'audio/mod',
-      buffer: readFileSync(join(fixturesDir, 'songs/ZONE-2A.mod')),
-    });
+  it('a 7-instrument song dropped on the page fills 2 worklets with fixed blocks and 7 with dedicated', async () => {
+    const bytes = [...readFileSync(join(fixturesDir, 'songs/ZONE-2A.mod'))];
+    const dataTransfer = await page.evaluateHandle((content) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(content)], 'ZONE-2A.mod'));
+      return transfer;
+    }, bytes);
+    await page.dispatchEvent('body', 'dragover', { dataTransfer });
+    expect(await page.evaluate(() => document.body.classList.contains('dragging'))).toBe(true);
+    await page.dispatchEvent('body', 'drop', { dataTransfer });
     await settled();
+    expect(await page.evaluate(() => document.body.classList.contains('dragging'))).toBe(false);
     expect(await page.getByTestId('error').isVisible()).toBe(false);
     expect(await page.getByTestId('song').textContent()).toContain('ZONE-2A.mod');
     await expect.poll(() => rows().count()).toBe(2);

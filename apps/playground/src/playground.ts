@@ -50,6 +50,8 @@ export interface PlaygroundProbe {
   level(): number;
   stats(): SongBankStats | undefined;
   settings(): Settings;
+  /** Current gain of each instrument's output node (mute and solo act on these). */
+  gains(): Record<string, number>;
   /** Pool map cells lit right now. */
   litCells(): number;
   /** Resolves once every queued action has finished. */
@@ -136,6 +138,14 @@ class Playground {
       level: () => this.master?.peak() ?? 0,
       stats: () => this.bank?.getStats(),
       settings: () => this.settings,
+      gains: () => {
+        const gains: Record<string, number> = {};
+        for (const { id } of this.bank?.getStats().instruments ?? []) {
+          const output = this.bank?.instrument(id)?.output;
+          if (output instanceof GainNode) gains[id] = output.gain.value;
+        }
+        return gains;
+      },
       litCells: () => this.poolMap.litCount(),
       idle: () => this.queue,
     };
@@ -330,7 +340,12 @@ class Playground {
     this.stop();
     const player = bank.play(this.song, { loop: true });
     this.player = player;
-    await player.ready;
+    try {
+      await player.ready;
+    } catch (error) {
+      if (this.player === player) this.stop();
+      throw error;
+    }
     if (this.player !== player || Number.isNaN(player.startTime)) return;
     this.activity = new VoiceActivity(this.song, player.startTime, true);
   }
