@@ -167,6 +167,8 @@ export async function createSongBank(
   const entries = new Map<string, Entry>();
   const pending = new Map<string, { patch: InstrumentPatch; promise: Promise<Instrument>; token: object }>();
   const players = new Set<SongPlayer>();
+  /** Pool ids held by live instruments and by requests still loading. */
+  const poolIds = new Set<string>();
   let generation = 0;
   let dedicatedNodes = 0;
   let replacements = 0;
@@ -175,6 +177,11 @@ export async function createSongBank(
   const alive = (what: string) => {
     if (disposed) throw new SongBankError('DISPOSED', `${what}: the song bank was disposed`);
   };
+
+  function drop(entry: Entry): void {
+    entry.instrument.dispose();
+    poolIds.delete(entry.poolId);
+  }
 
   async function create(id: string, patch: InstrumentPatch, voices: number): Promise<Instrument> {
     // Synth patches always need an engine; only MOD samples have the no-worklet path.
@@ -205,7 +212,11 @@ export async function createSongBank(
       const token = {};
       // A replaced instrument keeps sounding until its successor is ready, so the two
       // briefly coexist in the pool under different pool ids.
-      const poolId = entries.has(id) || pending.has(id) ? `${id}~${++replacements}` : id;
+      // A torn-down or reset request may still be loading under its pool id, so the id
+      // is taken whenever any request or instrument holds it.
+      let poolId = id;
+      while (poolIds.has(poolId)) poolId = `${id}~${++replacements}`;
+      poolIds.add(poolId);
       const overtaken = () => disposed || generation !== started || pending.get(id)?.token !== token;
       const stale = () =>
         new SongBankError(
@@ -217,14 +228,17 @@ export async function createSongBank(
         try {
           instrument = await create(poolId, patch, voices);
         } catch (error) {
+          poolIds.delete(poolId);
           throw overtaken() ? stale() : error;
         }
         if (overtaken()) {
           instrument.dispose();
+          poolIds.delete(poolId);
           throw stale();
         }
         pending.delete(id);
-        entries.get(id)?.instrument.dispose();
+        const replaced = entries.get(id);
+        if (replaced !== undefined) drop(replaced);
         entries.set(id, {
           instrument,
           patch,
@@ -251,7 +265,7 @@ export async function createSongBank(
       const entry = entries.get(id);
       if (entry === undefined) return false;
       entries.delete(id);
-      entry.instrument.dispose();
+      drop(entry);
       return true;
     },
 
@@ -261,7 +275,7 @@ export async function createSongBank(
       for (const player of players) player.stop();
       players.clear();
       pending.clear();
-      for (const entry of entries.values()) entry.instrument.dispose();
+      for (const entry of entries.values()) drop(entry);
       entries.clear();
       pool?.reset();
     },
@@ -271,7 +285,7 @@ export async function createSongBank(
       for (const player of players) player.stop();
       players.clear();
       pending.clear();
-      for (const entry of entries.values()) entry.instrument.dispose();
+      for (const entry of entries.values()) drop(entry);
       entries.clear();
       pool?.dispose();
       master.disconnect();
