@@ -34,12 +34,15 @@ export type { Cell, Pattern, Sample, Song, SongFormat } from './song.js';
 /** The song bank apps embed: instruments on pooled worklets, loading, playing and rendering songs. */
 export {
   createSongBank,
+  type DegradedInstrument,
   type EnsureInstrumentOptions,
+  type ExhaustedPolicy,
   type OfflineAudioContextConstructor,
   type SongBank,
   type SongBankInstrumentStats,
   type SongBankMode,
   type SongBankOptions,
+  type SongBankReport,
   type SongBankStats,
 } from './song-bank.js';
 /** The typed error song bank calls reject with, and its stable codes. */

@@ -100,6 +100,14 @@ export interface SongBankStats {
   readonly degraded: readonly DegradedInstrument[];
 }
 
+/** What {@link SongBank.report} adds to the stats, as the audio thread reports it. */
+export interface SongBankReport extends SongBankStats {
+  /** Bytes of WASM memory over the pool's worklets (null without a pool). */
+  readonly memoryBytes: number | null;
+  /** Voices sounding now over the pool's worklets (null without a pool). */
+  readonly sounding: number | null;
+}
+
 /** Options of {@link SongBank.ensureInstrument}. */
 export interface EnsureInstrumentOptions {
   /** Voices the instrument needs (default 4). */
@@ -139,6 +147,8 @@ export interface SongBank {
   /** Stops everything and releases every node; later calls fail with DISPOSED. */
   dispose(): void;
   getStats(): SongBankStats;
+  /** getStats plus what the pooled worklets report from the audio thread (WASM memory, sounding voices). */
+  report(): Promise<SongBankReport>;
   /** Parses MOD bytes; rejects with SongLoadError, leaving the bank as it was. */
   loadSong(bytes: Uint8Array): Promise<Song>;
   /** Creates the instruments a song plays (one per used sample). */
@@ -429,6 +439,17 @@ export async function createSongBank(
         nodesCreated: dedicatedNodes,
         instruments,
         degraded: degradedList(),
+      };
+    },
+
+    async report() {
+      alive('report()');
+      if (pool === undefined) return { ...bank.getStats(), memoryBytes: null, sounding: null };
+      const render = (await pool.report()).render;
+      return {
+        ...bank.getStats(),
+        memoryBytes: render.reduce((sum, worklet) => sum + worklet.memoryBytes, 0),
+        sounding: render.reduce((sum, worklet) => sum + worklet.activeVoices.reduce((a, b) => a + b, 0), 0),
       };
     },
 
