@@ -9,6 +9,7 @@ import {
   type Tuning,
 } from './periods.js';
 import type { Cell, Sample, Song } from './song.js';
+import { songProblems } from './song-invariants.js';
 
 /** Options of `createSequencer`. */
 export interface SequencerOptions {
@@ -262,10 +263,18 @@ export function createSequencer(song: Song, options: SequencerOptions = {}): Seq
       `tuning must be 'equal' or 'protracker', got ${String(tuning)}`,
     );
   }
-  if (song.orders.length === 0 || song.channels < 1) {
+  if (typeof song !== 'object' || song === null) {
     throw new SequencerError(
       'INVALID_SONG',
-      `the song has ${song.orders.length} orders and ${song.channels} channels`,
+      `createSequencer expects a Song, got ${song === null ? 'null' : typeof song}`,
+    );
+  }
+  const problems = songProblems(song);
+  if (problems.length > 0) {
+    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+    throw new SequencerError(
+      'INVALID_SONG',
+      `the song cannot be played: ${problems.slice(0, 3).join('; ')}${more}`,
     );
   }
   return new ProTrackerSequencer(song, separation, options.loop ?? false, tuning, mixRate);
