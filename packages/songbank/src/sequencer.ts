@@ -197,7 +197,6 @@ class Channel {
   key = -1;
   note = 0;
   ins = -1;
-  smp = -1;
   finetune = 0;
   period = 0;
   volume = 64;
@@ -289,7 +288,6 @@ export class ProTrackerSequencer implements Sequencer {
   private readonly loop: boolean;
   private readonly tuning: Tuning;
   private readonly mixRate: number;
-  private readonly basePan: number[];
   private speed = 6;
   private bpm = 125;
   /** Soundtracker timing: Fxx always sets the speed (ticks per row), never a CIA tempo. */
@@ -323,13 +321,10 @@ export class ProTrackerSequencer implements Sequencer {
     this.mixRate = mixRate;
     this.channels = Array.from({ length: song.channels }, () => new Channel());
     // Amiga LRRL: channels 0 and 3 left, 1 and 2 right, repeating every four.
-    this.basePan = this.channels.map((_, i) => {
+    this.channels.forEach((c, i) => {
       const right = ((i + 1) >> 1) % 2 === 1;
       // (+ 0 turns the -0 of a mono left channel into 0.)
-      return Math.trunc(((right ? 255 : 0) - 128) * separation) + 0;
-    });
-    this.channels.forEach((c, i) => {
-      c.pan = this.basePan[i] ?? 0;
+      c.pan = Math.trunc(((right ? 255 : 0) - 128) * separation) + 0;
     });
     this.visited = song.orders.map(() => new Uint8Array(64));
     this.bpm = song.tempo ?? 125;
@@ -495,7 +490,6 @@ export class ProTrackerSequencer implements Sequencer {
           if (smp >= 0) {
             this.setPatch(c, c.ins, smp, note);
             newSwapIns = false;
-            c.smp = smp;
           }
         } else {
           c.flags = 0;
@@ -512,7 +506,6 @@ export class ProTrackerSequencer implements Sequencer {
     // swaps the sample when the playing one reaches its loop end.
     if (newSwapIns && sub && c.noteSet) {
       this.queuePatch(c, e.ins - 1, e.ins - 1);
-      c.smp = e.ins - 1;
     }
 
     const current = this.validInstrument(c.ins) ? this.samples[c.ins] : undefined;
