@@ -1,5 +1,5 @@
 import { type Allocation, type Layout, LayoutView } from './layout';
-import { checkPlacement } from './placement-check';
+import { askStrategy, checkPlacement } from './placement-check';
 import type { Strategy } from './strategy';
 
 /** One owner moving from one range to another. */
@@ -48,7 +48,7 @@ export function planCompaction(
     for (const id of ids) {
       const owner = work.sOwner[id]!;
       const request = { owner, voices: work.sRequested[id]! };
-      const p = strategy.place(request, view);
+      const p = askStrategy(strategy, request, view);
       if (p == null) {
         ok = false;
         break;

@@ -267,7 +267,11 @@ export class Layout {
   nextWorkletWithRun(length: number, from: number, limit: number): number {
     const dirty = this.dirty;
     const largest = this.largest;
+    const used = this.used;
+    const room = this.vpw - length;
     for (let w = from; w < limit; w++) {
+      // Too few free voices in total: skip without recomputing the worklet's runs.
+      if (used[w]! > room) continue;
       if (dirty[w] !== 0) this.refresh(w);
       if (largest[w]! >= length) return w;
     }

@@ -1,6 +1,6 @@
 import type { Layout } from './layout';
 import { PoolError } from './pool-error';
-import type { Placement, PlacementRequest, Strategy } from './strategy';
+import type { Placement, PlacementRequest, PoolView, Strategy } from './strategy';
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
@@ -80,5 +80,18 @@ export function checkPlacement(
     if (occ[base + v] !== 0) {
       reject(strategy, request, `${where}, overlapping voice ${v} held by '${layout.ownerAt(worklet, v)}'`);
     }
+  }
+}
+
+/** Calls the strategy; an exception inside it becomes a typed INVALID_PLACEMENT (nothing is committed yet). */
+export function askStrategy(strategy: Strategy, request: PlacementRequest, view: PoolView): Placement | null {
+  try {
+    return strategy.place(request, view);
+  } catch (error) {
+    throw new PoolError(
+      'INVALID_PLACEMENT',
+      `strategy '${strategy.name}' threw while placing owner '${request.owner}' (${request.voices} voices): ${error instanceof Error ? error.message : String(error)}; nothing was changed`,
+      { cause: error },
+    );
   }
 }

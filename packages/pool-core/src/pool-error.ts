@@ -11,8 +11,8 @@ export class PoolError extends Error {
   /** Which rule the call broke. */
   readonly code: PoolErrorCode;
 
-  constructor(code: PoolErrorCode, message: string) {
-    super(message);
+  constructor(code: PoolErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'PoolError';
     this.code = code;
   }

@@ -1,6 +1,6 @@
 import { type CompactionPlan, planCompaction } from './compaction';
 import { type Allocation, Layout, LayoutView } from './layout';
-import { checkPlacement } from './placement-check';
+import { askStrategy, checkPlacement } from './placement-check';
 import { PoolError } from './pool-error';
 import type { FreeRun, Placement, PlacementRequest, Strategy } from './strategy';
 
@@ -260,7 +260,7 @@ class Pool implements VoicePool {
   private place(request: PlacementRequest): Placement {
     const layout = this.layout;
     const count = layout.workletCount;
-    const p = this.strategy.place(request, this.view);
+    const p = askStrategy(this.strategy, request, this.view);
     if (p != null) {
       checkPlacement(layout, this.strategy, this.alignment, request, p, count);
       return p;
@@ -278,7 +278,7 @@ class Pool implements VoicePool {
     }
     layout.addWorklet();
     try {
-      const q = this.strategy.place(request, this.view);
+      const q = askStrategy(this.strategy, request, this.view);
       if (q == null) {
         throw new PoolError(
           'POOL_EXHAUSTED',

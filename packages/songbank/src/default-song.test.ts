@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSong, defaultSongBytes } from './default-song.js';
 import { writeMod } from './mod-writer.js';
+import { createSequencer } from './sequencer.js';
+import { songProblems } from './song-invariants.js';
 
 const PT_PERIODS = new Set([
   856, 808, 762, 720, 678, 640, 604, 570, 538, 508, 480, 453, 428, 404, 381, 360, 339, 320, 302, 285, 269,
@@ -10,8 +12,9 @@ const PT_PERIODS = new Set([
 const cells = () => defaultSong().patterns.flatMap((pattern) => pattern.rows.flat());
 
 describe('defaultSong', () => {
-  it('is a 4-channel M.K. song the writer accepts, the same bytes as defaultSongBytes', () => {
+  it('is a sound 4-channel M.K. song that writes back to the same bytes', () => {
     const song = defaultSong();
+    expect(songProblems(song)).toEqual([]);
     expect(song.format).toEqual({ kind: 'protracker', tag: 'M.K.' });
     expect(song.channels).toBe(4);
     expect(song.title).toBe('first light');
@@ -49,8 +52,23 @@ describe('defaultSong', () => {
     const speeds = all.filter((c) => c.effect === 0xf).map((c) => c.param);
     expect(speeds).toEqual([0x78, 0x06]);
     expect(song.patterns[0]!.rows[0]!.filter((c) => c.effect === 0xf)).toHaveLength(2);
-    const seconds = (song.orders.length * 64 * 6 * 2.5) / 120;
-    expect(seconds).toBe(40);
+    let seconds = 0;
+    let ticks = 0;
+    for (const tick of createSequencer(song)) {
+      seconds += tick.duration;
+      ticks++;
+    }
+    expect(ticks).toBe(5 * 64 * 6);
+    expect(seconds).toBeCloseTo(40, 9);
+  });
+
+  it('sounds on every instrument when the sequencer plays it', () => {
+    const sounding = new Set<number>();
+    for (const tick of createSequencer(defaultSong())) {
+      for (const channel of tick.channels)
+        if (channel.sample >= 0 && channel.volume > 0) sounding.add(channel.sample);
+    }
+    expect([...sounding].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('uses speed, volume, slides, arpeggio, portamento, vibrato and note cut', () => {

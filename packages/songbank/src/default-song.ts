@@ -10,6 +10,7 @@
  * Effects it uses: Fxx speed and tempo, Cxx volume, Axy volume slide, EBx fine volume
  * slide, 0xy arpeggio, 3xx tone portamento, 4xy vibrato and ECx note cut.
  */
+import { loadMod } from './mod-loader.js';
 import { writeMod } from './mod-writer.js';
 import type { Cell, Pattern, Sample, Song } from './song.js';
 import { synthInstruments } from './synth-samples.js';
@@ -375,7 +376,11 @@ export function defaultSongBytes(): Uint8Array {
   return writeMod(compose());
 }
 
-/** The bundled default song: 4 channels, 8 synthesized instruments, 40 seconds. A new copy on every call. */
+/**
+ * The bundled default song: 4 channels, 8 synthesized instruments, 40 seconds. It is
+ * read back from defaultSongBytes(), so it is exactly what the MOD file holds. A new
+ * copy on every call.
+ */
 export function defaultSong(): Song {
-  return compose();
+  return loadMod(defaultSongBytes());
 }

@@ -1,7 +1,7 @@
 // A deliberately broken custom strategy: the core must refuse its answer with a typed error
 // and keep its state, and the users' law kit must flag it.
 import { createVoicePool, PoolError, type Strategy } from '@workletpool/pool-core';
-import { checkStrategyLaws } from '@workletpool/pool-core/testing';
+import { checkStrategyLaws, createPoolUnderTest } from '@workletpool/pool-core/testing';
 import { describe, expect, it } from 'vitest';
 import { firstFit } from './first-fit';
 
@@ -46,5 +46,17 @@ describe('a broken custom strategy', () => {
     expect(() => checkStrategyLaws(oneEarly(), { numRuns: 10 })).toThrow(
       /law failed: one-early: keeps every pool invariant/,
     );
+  });
+
+  it('throws the same PoolError class from pools the testing kit creates', () => {
+    const { pool } = createPoolUnderTest(oneEarly(), {
+      voicesPerWorklet: 16,
+      enginesPerWorklet: 1,
+      initialWorklets: 0,
+      maxWorklets: 1,
+      growth: 'on-demand',
+    });
+    pool.allocate('a', 4);
+    expect(() => pool.allocate('b', 4)).toThrow(PoolError);
   });
 });

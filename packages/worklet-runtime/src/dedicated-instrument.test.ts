@@ -1,14 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   channels,
   firstSound,
   NodeAudioWorkletNode,
   offlineContext,
+  renderPending,
   soundEnd,
   UNIT_PERIOD,
 } from '../test/node-audio.js';
+
 import { createDedicatedInstrument } from './dedicated-instrument.js';
 import { WorkletRuntimeError } from './errors.js';
+
+afterEach(renderPending);
 
 function ramp(frames: number): Int8Array {
   const data = new Int8Array(frames);

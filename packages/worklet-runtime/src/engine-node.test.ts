@@ -1,18 +1,22 @@
 import { AudioContext } from 'node-web-audio-api';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   channels,
   firstSound,
   NodeAudioWorkletNode,
   offlineContext,
   RATE,
+  renderPending,
   soundEnd,
   UNIT_PERIOD,
 } from '../test/node-audio.js';
+
 import { EngineNode } from './engine-node.js';
 import type { WorkletRuntimeError } from './errors.js';
 import { resolvePatch } from './patch.js';
 import type { FromProcessor } from './protocol.js';
+
+afterEach(renderPending);
 
 function ramp(frames: number): Int8Array {
   const data = new Int8Array(frames);

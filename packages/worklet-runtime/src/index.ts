@@ -13,6 +13,8 @@ export { WorkletRuntimeError, type WorkletRuntimeErrorCode } from './errors.js';
 export type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
 /** Patches: what a sampler or a synth instrument plays. */
 export type { InstrumentPatch, SamplerPatch, SynthPatch } from './patch.js';
+/** An instrument in a slot of a shared node. */
+export { PooledInstrument } from './pooled-instrument.js';
 /** The name the engine processor registers under (it includes the package version). */
 export { PROCESSOR_NAME } from './processor-name.js';
 /** The worklet message protocol, for hosts that drive the processor themselves. */
@@ -28,3 +30,11 @@ export {
   SampleInstrument,
   type SampleInstrumentOptions,
 } from './sample-instrument.js';
+/** Instruments sharing a few AudioWorkletNodes, placed by a pool-core strategy. */
+export {
+  createWorkletPool,
+  WorkletPool,
+  type WorkletPoolOptions,
+  type WorkletPoolStats,
+  type WorkletRenderStats,
+} from './worklet-pool.js';

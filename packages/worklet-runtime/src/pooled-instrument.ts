@@ -1,6 +1,6 @@
 // An instrument that owns one slot (a voice range) of a shared engine node.
 import type { ResolvedPatch } from './patch.js';
-import { type SlotPlacement, SlotInstrument } from './slot-instrument.js';
+import { SlotInstrument, type SlotPlacement } from './slot-instrument.js';
 
 /** An instrument in a slot of a shared AudioWorkletNode; create it with `WorkletPool.createInstrument`. */
 export class PooledInstrument extends SlotInstrument {

@@ -1,6 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { channels, firstSound, offlineContext, soundEnd, UNIT_PERIOD } from '../test/node-audio.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  channels,
+  firstSound,
+  offlineContext,
+  renderPending,
+  soundEnd,
+  UNIT_PERIOD,
+} from '../test/node-audio.js';
+
 import { createSampleInstrument } from './sample-instrument.js';
+
+afterEach(renderPending);
 
 describe('SampleInstrument', () => {
   it('plays a one-shot from its exact frame at playback rate 1, with volume and pan', async () => {

@@ -123,7 +123,10 @@ export class WorkletPool {
   private retire(index: number): void {
     const node = this.nodes[index];
     this.nodes[index] = null;
-    node?.ready.then((engine) => engine.dispose(), () => undefined);
+    node?.ready.then(
+      (engine) => engine.dispose(),
+      () => undefined,
+    );
   }
 
   private where(method: string): string {
@@ -136,7 +139,11 @@ export class WorkletPool {
    * WorkletRuntimeError for a bad patch or id, and PoolError (from pool-core) when the
    * pool cannot place it; a failed call leaves the pool as it was.
    */
-  async createInstrument(id: string, patch: InstrumentPatch, options: { voices: number }): Promise<PooledInstrument> {
+  async createInstrument(
+    id: string,
+    patch: InstrumentPatch,
+    options: { voices: number },
+  ): Promise<PooledInstrument> {
     const where = `${this.where('createInstrument')}('${id}')`;
     if (typeof id !== 'string' || id === '') {
       throw new WorkletRuntimeError('INVALID_ARGUMENT', `${where}: id must be a non-empty string`);
@@ -160,8 +167,14 @@ export class WorkletPool {
       }
       const output = this.context.createGain();
       output.connect(this.destination);
-      const instrument = new PooledInstrument(id, voices, resolved, placement, output, allocation.worklet, (i) =>
-        this.forget(i),
+      const instrument = new PooledInstrument(
+        id,
+        voices,
+        resolved,
+        placement,
+        output,
+        allocation.worklet,
+        (i) => this.forget(i),
       );
       node.slots[slot] = instrument;
       this.instruments.set(id, instrument);
@@ -208,7 +221,7 @@ export class WorkletPool {
   async report(): Promise<WorkletPoolStats> {
     this.where('report');
     const reports = await Promise.all(
-      this.nodes.map(async (node, index) => {
+      this.nodes.map(async (node, index): Promise<WorkletRenderStats | null> => {
         if (!node) return null;
         const r = await (await node.ready).report();
         return { index, activeVoices: r.activeVoices, renderTime: r.renderTime, memoryBytes: r.memoryBytes };
@@ -249,7 +262,10 @@ export class WorkletPool {
 }
 
 /** Creates a pool of shared engine nodes on `context` (any BaseAudioContext). */
-export async function createWorkletPool(context: BaseAudioContext, options: WorkletPoolOptions = {}): Promise<WorkletPool> {
+export async function createWorkletPool(
+  context: BaseAudioContext,
+  options: WorkletPoolOptions = {},
+): Promise<WorkletPool> {
   const pool = new WorkletPool(context, options);
   // Compile the engine and add the processor up front, so instruments load quickly.
   await Promise.all([engineModule(), addProcessorModule(context)]);

@@ -8,9 +8,30 @@ export const NodeAudioWorkletNode = AudioWorkletNode as unknown as AudioWorkletN
 /** Sample rate of every test context. */
 export const RATE = 48000;
 
-/** A stereo OfflineAudioContext of `frames` frames at RATE. */
-export function offlineContext(frames: number): OfflineAudioContext {
-  return new OfflineAudioContext({ numberOfChannels: 2, length: frames, sampleRate: RATE });
+const created: OfflineAudioContext[] = [];
+const rendered = new WeakSet<OfflineAudioContext>();
+
+/** A stereo (or `channels`-channel) OfflineAudioContext of `frames` frames at RATE. */
+export function offlineContext(frames: number, numberOfChannels = 2): OfflineAudioContext {
+  const context = new OfflineAudioContext({ numberOfChannels, length: frames, sampleRate: RATE });
+  const start = context.startRendering.bind(context);
+  context.startRendering = () => {
+    rendered.add(context);
+    return start();
+  };
+  created.push(context);
+  return context;
+}
+
+/**
+ * Renders every context a test created but did not render (e.g. after a failed
+ * assertion): an unrendered context with worklets slows every later render in the process.
+ * Register it with `afterEach(renderPending)`.
+ */
+export async function renderPending(): Promise<void> {
+  for (const context of created.splice(0)) {
+    if (!rendered.has(context)) await context.startRendering();
+  }
 }
 
 /** The Amiga period whose PAL rate equals RATE, so a sampler steps one frame per frame. */

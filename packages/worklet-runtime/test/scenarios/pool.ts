@@ -1,0 +1,152 @@
+// Page script for the Chromium suite: the pool's key behaviours in a real browser,
+// driven through the built package. Every function returns plain data for the test.
+import { createDedicatedInstrument, createWorkletPool, type WorkletRuntimeError } from '../../dist/index.js';
+import { fourSamplers, loopedSampler, play } from '../patches.js';
+
+const RATE = 48000;
+const UNIT_PERIOD = 7093789.2 / (2 * RATE);
+
+function context(frames: number, channels = 2): OfflineAudioContext {
+  return new OfflineAudioContext({ numberOfChannels: channels, length: frames, sampleRate: RATE });
+}
+
+/** Largest difference between pooled and solo renders (per instrument and summed), and the signal's size. */
+export async function isolation(): Promise<{ worst: number; energy: number; nodes: number }> {
+  const frames = 12000;
+  const patches = fourSamplers();
+  const solo: Float32Array[][] = [];
+  for (let k = 0; k < 4; k++) {
+    const ctx = context(frames);
+    const inst = await createDedicatedInstrument(ctx, `i${k}`, patches[k]!, { voices: 4 });
+    play(inst, k);
+    await inst.flush();
+    const b = await ctx.startRendering();
+    solo.push([b.getChannelData(0), b.getChannelData(1)]);
+  }
+  const ctx = context(frames, 10);
+  const merger = ctx.createChannelMerger(10);
+  merger.connect(ctx.destination);
+  const sum = ctx.createGain();
+  const sumSplit = ctx.createChannelSplitter(2);
+  sum.connect(sumSplit);
+  sumSplit.connect(merger, 0, 8);
+  sumSplit.connect(merger, 1, 9);
+  const pool = await createWorkletPool(ctx, { destination: sum });
+  const instruments = await Promise.all(
+    patches.map((p, k) => pool.createInstrument(`i${k}`, p, { voices: 4 })),
+  );
+  instruments.forEach((inst, k) => {
+    const split = ctx.createChannelSplitter(2);
+    inst.output.connect(split);
+    split.connect(merger, 0, 2 * k);
+    split.connect(merger, 1, 2 * k + 1);
+    play(inst, k);
+  });
+  await pool.flush();
+  const out = await ctx.startRendering();
+  let worst = 0;
+  let energy = 0;
+  for (let k = 0; k < 4; k++) {
+    for (let c = 0; c < 2; c++) {
+      const pooled = out.getChannelData(2 * k + c);
+      const alone = solo[k]![c]!;
+      for (let i = 0; i < frames; i++) {
+        worst = Math.max(worst, Math.abs(pooled[i]! - alone[i]!));
+        energy += Math.abs(alone[i]!);
+      }
+    }
+  }
+  for (let c = 0; c < 2; c++) {
+    const summed = out.getChannelData(8 + c);
+    for (let i = 0; i < frames; i++) {
+      const expected = solo.reduce((a, s) => a + s[c]![i]!, 0);
+      worst = Math.max(worst, Math.abs(summed[i]! - expected));
+    }
+  }
+  return { worst, energy, nodes: pool.stats().nodesCreated };
+}
+
+/** Nodes created for `count` instruments of 4 voices with fixed blocks, asked for at once. */
+export async function nodeCount(count: number): Promise<{ nodesCreated: number; workletCount: number }> {
+  const ctx = context(256);
+  const pool = await createWorkletPool(ctx, { strategy: 'fixed-blocks' });
+  const patch = loopedSampler();
+  await Promise.all(
+    Array.from({ length: count }, (_, i) => pool.createInstrument(`inst-${i}`, patch, { voices: 4 })),
+  );
+  await ctx.startRendering();
+  const { nodesCreated, workletCount } = pool.stats();
+  return { nodesCreated, workletCount };
+}
+
+/** Where a pooled one-shot at `frame` starts and ends, and whether its samples are exact. */
+export async function noteAtFrame(
+  frame: number,
+): Promise<{ first: number; end: number; exact: boolean; length: number }> {
+  const ctx = context(8192);
+  const pool = await createWorkletPool(ctx);
+  await pool.createInstrument('pad', loopedSampler(), { voices: 4 });
+  const data = Int8Array.from({ length: 1500 }, (_, i) => ((i * 11) % 250) - 125 || 3);
+  const lead = await pool.createInstrument(
+    'lead',
+    { kind: 'sampler', data, loopStart: 0, loopLength: 2 },
+    { voices: 4 },
+  );
+  lead.noteOn({ time: frame / RATE, period: UNIT_PERIOD });
+  await pool.flush();
+  const left = (await ctx.startRendering()).getChannelData(0);
+  let first = -1;
+  let end = 0;
+  left.forEach((x, i) => {
+    if (Math.abs(x) > 1e-9) {
+      if (first < 0) first = i;
+      end = i + 1;
+    }
+  });
+  const exact = Array.from(data).every((v, i) => Math.abs(left[frame + i]! - v / 128) < 1e-6);
+  return { first, end, exact, length: data.length };
+}
+
+/** Peak level in each of 10 seconds of a held looped note. */
+export async function loopFor10s(): Promise<number[]> {
+  const ctx = context(RATE * 10);
+  const pool = await createWorkletPool(ctx);
+  const pad = await pool.createInstrument('pad', loopedSampler(), { voices: 4 });
+  pad.noteOn({ time: 0, period: 428 });
+  await pool.flush();
+  const left = (await ctx.startRendering()).getChannelData(0);
+  return Array.from({ length: 10 }, (_, s) => {
+    let peak = 0;
+    for (let i = s * RATE; i < (s + 1) * RATE; i++) peak = Math.max(peak, Math.abs(left[i]!));
+    return peak;
+  });
+}
+
+/** Error messages for bad raw messages, and the levels of two instruments at the end. */
+export async function badMessage(): Promise<{ errors: string[]; left: number; right: number }> {
+  const ctx = context(RATE);
+  const errors: string[] = [];
+  const pool = await createWorkletPool(ctx, { onError: (e: WorkletRuntimeError) => errors.push(e.message) });
+  const a = await pool.createInstrument('a', loopedSampler(), { voices: 4 });
+  const b = await pool.createInstrument('b', loopedSampler(), { voices: 4 });
+  a.noteOn({ time: 0, period: 428, pan: -1 });
+  b.noteOn({ time: 0, period: 320, pan: 1 });
+  const engine = await pool.engineNode(0);
+  engine?.postRaw({
+    type: 'note-on',
+    id: 77,
+    frame: 10,
+    slot: 1,
+    voice: 0,
+    period: 428,
+    pan: 0,
+    offset: 0,
+    velocity: 1,
+  });
+  engine?.postRaw({ type: 'set', id: 78, frame: 10, slot: 0, voice: 1, volume: Number.NaN });
+  engine?.postRaw({ type: 'format-disk', id: 79 });
+  await pool.flush();
+  const out = await ctx.startRendering();
+  const tail = (x: Float32Array) => Math.max(...Array.from(x.slice(x.length - 4800), Math.abs));
+  return { errors, left: tail(out.getChannelData(0)), right: tail(out.getChannelData(1)) };
+}
