@@ -8,7 +8,10 @@
 // answers 'meta' once libopenmpt has parsed the song; only then does rendering start,
 // so the measured time is rendering alone.
 //
-// Run directly for the x-real-time figures: node bench/chiptune3.mjs [seconds]
+// Run directly for the x-real-time figures: node bench/chiptune3.mjs [seconds=60] [runs=3]
+// Worklet rendering in node-web-audio-api hands every render quantum between threads,
+// so its speed collapses when other processes compete for the cores: measure on an
+// otherwise idle machine.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
@@ -50,8 +53,7 @@ export function measureBuffer(buffer) {
  * `sampleRate`. Resolves with the rendered seconds, the wall time of startRendering()
  * alone (wallMs) and the process CPU time it took (cpuMs), x real time by each, the
  * song's duration according to libopenmpt, peak, RMS, the first sounding frame and the
- * AudioBuffer. Rejects when libopenmpt refuses the file
- * or the render is silent.
+ * AudioBuffer. Rejects when libopenmpt refuses the file or the render is silent.
  */
 export async function renderWithChiptune3(bytes, seconds, sampleRate = 48_000) {
   const length = Math.round(seconds * sampleRate);
