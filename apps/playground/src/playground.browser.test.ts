@@ -161,7 +161,8 @@ describe('playground in Chromium', () => {
     const audible = async () =>
       Object.entries(await gains())
         .filter(([, gain]) => gain > 0.5)
-        .map(([id]) => id);
+        .map(([id]) => id)
+        .sort();
     expect(await silenced.count()).toBe(7);
     await expect.poll(audible).toEqual(['01']);
     await page.getByTestId('solo-01').click();
