@@ -309,6 +309,10 @@ describe('playground in Chromium', () => {
       await figure.locator('[data-figure="pooled-worklets"]').textContent(),
       await figure.locator('[data-figure="dedicated-worklets"]').textContent(),
     ]);
+    // The stats now carry the per-worklet cost the two renders imply.
+    expect(await page.locator('[data-stat="load"]').textContent()).toMatch(
+      /^offline: (≈\d+\.\d µs per extra worklet per 128-frame quantum|the difference between the renders was within noise)/,
+    );
     // Both renders made sound.
     for (const row of cells) expect(Number(row[4])).toBeGreaterThan(0.01);
     await shot('07-render-speed');
