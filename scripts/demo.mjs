@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-// The README's main job: place the reference scenario (7 instruments x 4 voices, 16
-// voices per worklet) with every built-in strategy and print the resulting pool.
+// The README's main job: render the bundled default song through pooled worklets with
+// the workletpool command (WAV file, pool statistics), then show how the reference
+// scenario (7 instruments x 4 voices, 16 voices per worklet) lands with every
+// built-in strategy.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createVoicePool } from '../packages/pool-core/dist/index.js';
 import { resolveStrategy, strategyNames } from '../packages/strategies/dist/index.js';
+
+const cli = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
+const render = spawnSync(process.execPath, [cli, 'render', '-o', 'default-song.wav'], { stdio: 'inherit' });
+if (render.status !== 0) process.exit(render.status ?? 1);
+console.log('');
 
 const instruments = 7;
 const voicesEach = 4;
