@@ -184,6 +184,7 @@ describe('playground in Chromium', () => {
     const state = await probe();
     expect(state).toMatchObject({ mode: 'pooled', workletCount: 8, instruments: 8 });
     expect(state.nodesCreated).not.toBe(before);
+    expect(await page.getByTestId('comparison').textContent()).toContain('as many as no pooling');
     expect(await loudestWithin(5000)).toBeGreaterThan(0.01);
     await shot('03-playing-dedicated-strategy');
   });
@@ -202,6 +203,7 @@ describe('playground in Chromium', () => {
     const figure = page.getByTestId('comparison');
     expect(await figure.locator('[data-figure="pooled-worklets"]').textContent()).toBe('2');
     expect(await figure.locator('[data-figure="dedicated-worklets"]').textContent()).toBe('8');
+    expect(await figure.textContent()).toContain('on 2 worklets instead of 8: 4.0× fewer AudioWorkletNodes');
   });
 
   it('8 voices per worklet: four rows of two instruments each', async () => {
