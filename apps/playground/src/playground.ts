@@ -19,7 +19,7 @@ import { InstrumentList } from './instrument-list.js';
 import { dedicatedLayout, pooledLayout } from './layout-model.js';
 import { LevelMeter } from './level-meter.js';
 import { PoolMap } from './pool-map.js';
-import { compareRenderSpeed } from './render-speed.js';
+import { compareRenderSpeed, perWorkletCost } from './render-speed.js';
 import { renderStats } from './stats-panel.js';
 import { VoiceActivity } from './voice-activity.js';
 
@@ -90,6 +90,8 @@ class Playground {
   private readonly colors = new Map<string, string>();
   private comparisonSignature = '';
   private lastStatsAt = 0;
+  /** What the last render speed measurement says one worklet costs the audio thread. */
+  private workletLoad = 'not reported live; measure the offline render speed below';
 
   // Elements.
   private readonly status = h('span', { class: 'status', testid: 'status', text: 'starting' });
@@ -431,6 +433,12 @@ class Playground {
       });
       renderSpeeds(this.speedRoot, speeds, SPEED_SECONDS);
       this.retiredNodes += speeds.reduce((sum, speed) => sum + speed.nodes, 0);
+      const micros = perWorkletCost(speeds[0], speeds[1], SPEED_SECONDS, context.sampleRate);
+      const budget = (128 / context.sampleRate) * 1e6;
+      this.workletLoad =
+        micros === undefined
+          ? 'offline: the difference between the renders was within noise'
+          : `offline: ≈${micros.toFixed(1)} µs per extra worklet per 128-frame quantum (${((100 * micros) / budget).toFixed(2)}% of its ${budget.toFixed(0)} µs)`;
     } catch (error) {
       this.speedRoot.textContent = '';
       throw error;
@@ -481,7 +489,7 @@ class Playground {
     this.poolMap.render(stats, { voicesPerWorklet: this.settings.voicesPerWorklet, colors: this.colors });
     renderStats(this.statsRoot, stats, {
       pageNodes: this.retiredNodes + stats.nodesCreated,
-      workletLoad: 'not reported by the bank (the render speed figure measures it offline)',
+      workletLoad: this.workletLoad,
       sampleRate: context.sampleRate,
       contextState: context.state,
     });
