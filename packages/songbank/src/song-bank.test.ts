@@ -167,3 +167,31 @@ describe.runIf(haveFixtures())('SongBank with real MOD files', () => {
     expect(silent.map(([id]) => id)).toEqual([]);
   });
 });
+
+describe('SongBank edge cases', () => {
+  it('plays a song with more channels than an instrument has voices', async () => {
+    // An 8-channel song on 4-voice worklets: channels share voices, nothing is refused.
+    const eight: Song = { ...defaultSong(), channels: 8, patterns: defaultSong().patterns.map(widen) };
+    const [left] = await renderMix(eight, 2, { voicesPerWorklet: 4 });
+    expect(energy(left!)).toBeGreaterThan(0.1);
+  });
+
+  it('reports per-worklet render figures on request', async () => {
+    const context = offline(0.5);
+    const bank = await createSongBank(context, { AudioWorkletNode });
+    await bank.prepareSong(defaultSong());
+    expect(bank.getStats().render).toEqual([]);
+    // The processors answer from the audio thread, so ask while the context renders.
+    const reported = bank.report();
+    await context.startRendering();
+    const stats = await reported;
+    expect(stats.render).toHaveLength(2);
+    for (const worklet of stats.render) expect(worklet.memoryBytes).toBeGreaterThan(0);
+    bank.dispose();
+  });
+});
+
+/** The same pattern with four more channels that copy the first four. */
+function widen(pattern: Song['patterns'][number]): Song['patterns'][number] {
+  return { rows: pattern.rows.map((row) => [...row, ...row]) };
+}

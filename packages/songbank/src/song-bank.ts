@@ -8,6 +8,7 @@ import {
   type Instrument,
   type InstrumentPatch,
   type WorkletPool,
+  type WorkletRenderStats,
 } from '@workletpool/worklet-runtime';
 import { loadMod } from './mod-loader.js';
 import {
@@ -76,6 +77,8 @@ export interface SongBankStats {
   /** AudioWorkletNodes created over the bank's life (dedicated mode: one per instrument ever made). */
   readonly nodesCreated: number;
   readonly instruments: readonly SongBankInstrumentStats[];
+  /** Per-worklet audio-thread figures (render time per quantum, active voices, WASM memory) from the last report(). */
+  readonly render: readonly WorkletRenderStats[];
 }
 
 /** Options of {@link SongBank.ensureInstrument}. */
@@ -116,6 +119,8 @@ export interface SongBank {
   /** Stops everything and releases every node; later calls fail with DISPOSED. */
   dispose(): void;
   getStats(): SongBankStats;
+  /** Asks every pooled worklet for its render time, active voices and memory; resolves to getStats() with them. */
+  report(): Promise<SongBankStats>;
   /** Parses MOD bytes; rejects with SongLoadError, leaving the bank as it was. */
   loadSong(bytes: Uint8Array): Promise<Song>;
   /** Creates the instruments a song plays (one per used sample). */
@@ -301,6 +306,7 @@ export async function createSongBank(
           freeVoices: poolStats.freeVoices,
           nodesCreated: poolStats.nodesCreated,
           instruments,
+          render: poolStats.render,
         };
       }
       let worklets = 0;
@@ -327,7 +333,14 @@ export async function createSongBank(
         freeVoices: 0,
         nodesCreated: dedicatedNodes,
         instruments,
+        render: [],
       };
+    },
+
+    async report() {
+      alive('report()');
+      await pool?.report();
+      return bank.getStats();
     },
 
     async loadSong(bytes) {
