@@ -1,4 +1,4 @@
-import type { Strategy } from '@workletpool/pool-core';
+import { isPoolError, type Strategy } from '@workletpool/pool-core';
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
 import {
   type AudioWorkletNodeConstructor,
@@ -46,8 +46,28 @@ export interface SongBankOptions {
   readonly masterGain?: number;
   /** AudioWorkletNode constructor (default: the global one; pass node-web-audio-api's in Node). */
   readonly AudioWorkletNode?: AudioWorkletNodeConstructor;
+  /**
+   * What a pooled bank does when maxWorklets is reached (default 'fail': ensureInstrument
+   * rejects with pool-core's POOL_EXHAUSTED). 'fewer-voices' gives the instrument as many
+   * voices as still fit (at least one); 'simplified' plays a sampler patch without a
+   * worklet (AudioBufferSourceNodes). Either is listed in {@link SongBankStats.degraded}.
+   */
+  readonly onExhausted?: ExhaustedPolicy;
   /** Constructor used by {@link SongBank.render} on a real-time bank; globalThis.OfflineAudioContext by default. */
   readonly offlineAudioContext?: OfflineAudioContextConstructor;
+}
+
+/** What a pooled bank does when the pool has no room for an instrument. */
+export type ExhaustedPolicy = 'fail' | 'fewer-voices' | 'simplified';
+
+/** An instrument the bank created in a degraded form because the pool was full. */
+export interface DegradedInstrument {
+  readonly id: string;
+  readonly reason: 'fewer-voices' | 'simplified';
+  /** Voices it got. */
+  readonly voices: number;
+  /** Voices it asked for. */
+  readonly requested: number;
 }
 
 /** A constructor of offline contexts (the browser's, or node-web-audio-api's). */
@@ -79,6 +99,8 @@ export interface SongBankStats {
   readonly instruments: readonly SongBankInstrumentStats[];
   /** Per-worklet audio-thread figures (render time per quantum, active voices, WASM memory) from the last report(). */
   readonly render: readonly WorkletRenderStats[];
+  /** Live instruments that the onExhausted policy degraded (empty with the default 'fail'). */
+  readonly degraded: readonly DegradedInstrument[];
 }
 
 /** Options of {@link SongBank.ensureInstrument}. */
@@ -96,6 +118,7 @@ interface Entry {
   readonly poolId: string;
   readonly name: string;
   readonly dedicated: boolean;
+  readonly degraded?: DegradedInstrument;
 }
 
 /** The song bank an app embeds: instruments on pooled worklets, MOD loading, playback and rendering. */
@@ -149,6 +172,14 @@ export async function createSongBank(
   if (!(stereoSeparation >= 0 && stereoSeparation <= 1)) {
     throw new SongBankError('INVALID_ARGUMENT', `stereoSeparation must be 0..1; got ${stereoSeparation}`);
   }
+  const onExhausted = options.onExhausted ?? 'fail';
+  if (!['fail', 'fewer-voices', 'simplified'].includes(onExhausted)) {
+    throw new SongBankError(
+      'INVALID_ARGUMENT',
+      `onExhausted must be 'fail', 'fewer-voices' or 'simplified'; got ${String(onExhausted)}`,
+    );
+  }
+
   const mode: SongBankMode = simplified ? 'simplified' : pooling ? 'pooled' : 'dedicated';
   const master = context.createGain();
   master.gain.value = masterGain;
@@ -172,6 +203,8 @@ export async function createSongBank(
   const entries = new Map<string, Entry>();
   const pending = new Map<string, { patch: InstrumentPatch; promise: Promise<Instrument>; token: object }>();
   const players = new Set<SongPlayer>();
+  /** Pool ids held by live instruments and by requests still loading. */
+  const poolIds = new Set<string>();
   let generation = 0;
   let dedicatedNodes = 0;
   let replacements = 0;
@@ -181,14 +214,62 @@ export async function createSongBank(
     if (disposed) throw new SongBankError('DISPOSED', `${what}: the song bank was disposed`);
   };
 
-  async function create(id: string, patch: InstrumentPatch, voices: number): Promise<Instrument> {
+  function degradedList(): DegradedInstrument[] {
+    return [...entries.values()].flatMap((entry) => (entry.degraded === undefined ? [] : [entry.degraded]));
+  }
+
+  function drop(entry: Entry): void {
+    entry.instrument.dispose();
+    poolIds.delete(entry.poolId);
+  }
+
+  interface Created {
+    readonly instrument: Instrument;
+    readonly degraded?: DegradedInstrument['reason'];
+  }
+
+  async function create(id: string, patch: InstrumentPatch, voices: number): Promise<Created> {
     // Synth patches always need an engine; only MOD samples have the no-worklet path.
     if (simplified && patch.kind === 'sampler') {
-      return createSampleInstrument(context, id, patch, { voices, destination: master });
+      return {
+        instrument: await createSampleInstrument(context, id, patch, { voices, destination: master }),
+      };
     }
-    if (pool !== undefined) return pool.createInstrument(id, patch, { voices });
+    if (pool !== undefined) {
+      try {
+        return { instrument: await pool.createInstrument(id, patch, { voices }) };
+      } catch (error) {
+        if (!isPoolError(error, 'POOL_EXHAUSTED') || onExhausted === 'fail') throw error;
+        if (onExhausted === 'simplified') {
+          // A synth has no worklet-free form: the pool's error stands.
+          if (patch.kind !== 'sampler') throw error;
+          return {
+            instrument: await createSampleInstrument(context, id, patch, { voices, destination: master }),
+            degraded: 'simplified',
+          };
+        }
+        // As many voices as the pool can still place, without growing it.
+        for (let fewer = voices - 1; fewer >= 1; fewer--) {
+          try {
+            return {
+              instrument: await pool.createInstrument(id, patch, { voices: fewer }),
+              degraded: 'fewer-voices',
+            };
+          } catch (retry) {
+            if (!isPoolError(retry, 'POOL_EXHAUSTED')) throw retry;
+          }
+        }
+        throw error;
+      }
+    }
     dedicatedNodes++;
-    return createDedicatedInstrument(context, id, patch, { voices, destination: master, ...nodeOption });
+    return {
+      instrument: await createDedicatedInstrument(context, id, patch, {
+        voices,
+        destination: master,
+        ...nodeOption,
+      }),
+    };
   }
 
   const bank: SongBank = {
@@ -201,7 +282,9 @@ export async function createSongBank(
       const voices = ensureOptions.voices ?? DEFAULT_VOICES;
       if (id.length === 0) throw new SongBankError('INVALID_ARGUMENT', 'instrument id must not be empty');
       const existing = entries.get(id);
-      if (existing !== undefined && existing.patch === patch && existing.instrument.voices === voices) {
+      // A degraded instrument counts as what was asked for, so asking again does not rebuild it.
+      const had = existing?.degraded?.requested ?? existing?.instrument.voices;
+      if (existing !== undefined && existing.patch === patch && had === voices) {
         return existing.instrument;
       }
       const inFlight = pending.get(id);
@@ -210,7 +293,11 @@ export async function createSongBank(
       const token = {};
       // A replaced instrument keeps sounding until its successor is ready, so the two
       // briefly coexist in the pool under different pool ids.
-      const poolId = entries.has(id) || pending.has(id) ? `${id}~${++replacements}` : id;
+      // A torn-down or reset request may still be loading under its pool id, so the id
+      // is taken whenever any request or instrument holds it.
+      let poolId = id;
+      while (poolIds.has(poolId)) poolId = `${id}~${++replacements}`;
+      poolIds.add(poolId);
       const overtaken = () => disposed || generation !== started || pending.get(id)?.token !== token;
       const stale = () =>
         new SongBankError(
@@ -219,23 +306,30 @@ export async function createSongBank(
         );
       const promise = (async () => {
         let instrument: Instrument;
+        let degraded: DegradedInstrument['reason'] | undefined;
         try {
-          instrument = await create(poolId, patch, voices);
+          ({ instrument, degraded } = await create(poolId, patch, voices));
         } catch (error) {
+          poolIds.delete(poolId);
           throw overtaken() ? stale() : error;
         }
         if (overtaken()) {
           instrument.dispose();
+          poolIds.delete(poolId);
           throw stale();
         }
         pending.delete(id);
-        entries.get(id)?.instrument.dispose();
+        const replaced = entries.get(id);
+        if (replaced !== undefined) drop(replaced);
         entries.set(id, {
           instrument,
           patch,
           poolId,
           name: ensureOptions.name ?? id,
           dedicated: pool === undefined && !(simplified && patch.kind === 'sampler'),
+          ...(degraded === undefined
+            ? {}
+            : { degraded: { id, reason: degraded, voices: instrument.voices, requested: voices } }),
         });
         return instrument;
       })();
@@ -256,7 +350,7 @@ export async function createSongBank(
       const entry = entries.get(id);
       if (entry === undefined) return false;
       entries.delete(id);
-      entry.instrument.dispose();
+      drop(entry);
       return true;
     },
 
@@ -266,7 +360,7 @@ export async function createSongBank(
       for (const player of players) player.stop();
       players.clear();
       pending.clear();
-      for (const entry of entries.values()) entry.instrument.dispose();
+      for (const entry of entries.values()) drop(entry);
       entries.clear();
       pool?.reset();
     },
@@ -276,7 +370,7 @@ export async function createSongBank(
       for (const player of players) player.stop();
       players.clear();
       pending.clear();
-      for (const entry of entries.values()) entry.instrument.dispose();
+      for (const entry of entries.values()) drop(entry);
       entries.clear();
       pool?.dispose();
       master.disconnect();
@@ -307,6 +401,7 @@ export async function createSongBank(
           nodesCreated: poolStats.nodesCreated,
           instruments,
           render: poolStats.render,
+          degraded: degradedList(),
         };
       }
       let worklets = 0;
@@ -334,6 +429,7 @@ export async function createSongBank(
         nodesCreated: dedicatedNodes,
         instruments,
         render: [],
+        degraded: degradedList(),
       };
     },
 

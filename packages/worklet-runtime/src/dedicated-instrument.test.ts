@@ -60,7 +60,7 @@ describe('DedicatedInstrument', () => {
       ),
     ).rejects.toMatchObject({
       code: 'INVALID_PATCH',
-      message: "createDedicatedInstrument('x'): data is empty",
+      message: "createDedicatedInstrument('x'): patch.data: expected at least one frame, got an empty array",
     });
     const inst = await createDedicatedInstrument(
       context,

@@ -227,7 +227,8 @@ describe('WorkletPool in node-web-audio-api', () => {
       pool.createInstrument('x', { ...patch, loopStart: 1900, loopLength: 1000 }, { voices: 1 }),
     ).rejects.toMatchObject({
       code: 'INVALID_PATCH',
-      message: "WorkletPool.createInstrument('x'): loop 1900+1000 runs past the sample's 2000 frames",
+      message:
+        "WorkletPool.createInstrument('x'): patch.loopLength: loop 1900+1000 runs past the sample's 2000 frames",
     });
     await expect(pool.createInstrument('y', patch, { voices: 17 })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',

@@ -56,6 +56,15 @@ export interface WorkletPoolStats extends PoolStats {
   readonly render: readonly WorkletRenderStats[];
 }
 
+/** Marks one createInstrument call in flight; a reset or a newer call replaces it. */
+interface Loading {
+  readonly loading: true;
+}
+
+function isLoading(value: PooledInstrument | Loading | undefined): value is Loading {
+  return value !== undefined && !(value instanceof PooledInstrument);
+}
+
 interface Node {
   readonly ready: Promise<EngineNode>;
   engine: EngineNode | null;
@@ -73,7 +82,8 @@ export class WorkletPool {
   private readonly alignment: number;
   private readonly slotsPerNode: number;
   private readonly nodes: (Node | null)[] = [];
-  private readonly instruments = new Map<string, PooledInstrument | 'loading'>();
+  /** Live instruments, and a unique token per createInstrument call still loading. */
+  private readonly instruments = new Map<string, PooledInstrument | Loading>();
   private nodesCreated = 0;
   private lastRender: WorkletRenderStats[] = [];
   private compacting = false;
@@ -168,16 +178,25 @@ export class WorkletPool {
     const resolved = resolvePatch(patch, where);
     // Synchronous up to here: the core's decision (and any new node) happens at once.
     const allocation = this.core.allocate(id, voices);
-    this.instruments.set(id, 'loading');
+    // A token of this call: after a reset the same id may be loading again, and only the
+    // call that still owns the token may install (or release) anything.
+    const token: Loading = { loading: true };
+    this.instruments.set(id, token);
     const node = this.nodes[allocation.worklet] as Node;
     const slot = Math.floor(allocation.start / this.alignment);
+    const overtaken = () =>
+      new WorkletRuntimeError('DISPOSED', `${where}: the pool was reset or disposed while loading`);
+    let sent: EngineNode | undefined;
     try {
       const engine = await node.ready;
+      // Checked before anything is sent: a reset while the node was being created may
+      // have given this slot to another instrument, whose patch must not be overwritten.
+      if (this.disposed || this.instruments.get(id) !== token) throw overtaken();
       const placement = { engine, slot, start: allocation.start };
+      sent = engine;
       await loadSlot(placement, voices, resolved, this.context.currentTime);
-      if (this.disposed || this.instruments.get(id) !== 'loading') {
-        throw new WorkletRuntimeError('DISPOSED', `${where}: the pool was reset or disposed while loading`);
-      }
+      // A reset sent after the load empties the slot again in the processor (the port keeps order).
+      if (this.disposed || this.instruments.get(id) !== token) throw overtaken();
       const output = this.context.createGain();
       output.connect(this.destination);
       const instrument = new PooledInstrument(
@@ -194,9 +213,16 @@ export class WorkletPool {
       this.instruments.set(id, instrument);
       return instrument;
     } catch (error) {
-      if (this.instruments.get(id) === 'loading') {
+      if (this.instruments.get(id) === token) {
         this.instruments.delete(id);
         this.core.release(id);
+        // A half-loaded slot keeps its voice range in the processor; empty it, or a later
+        // neighbour's range would be refused as overlapping.
+        try {
+          sent?.post({ type: 'release', frame: sent.frameAt(this.context.currentTime), slot });
+        } catch {
+          // The node is gone; nothing is left to empty.
+        }
       }
       throw error;
     }
@@ -218,7 +244,7 @@ export class WorkletPool {
   /** The instrument with this id, if any. */
   instrument(id: string): PooledInstrument | undefined {
     const found = this.instruments.get(id);
-    return found === 'loading' ? undefined : found;
+    return isLoading(found) ? undefined : found;
   }
 
   /** Pool-core statistics, nodes created and the last per-worklet reports. */
@@ -260,7 +286,7 @@ export class WorkletPool {
     this.where('compact');
     if (this.compacting)
       throw new WorkletRuntimeError('INVALID_ARGUMENT', 'WorkletPool.compact: already compacting');
-    if ([...this.instruments.values()].includes('loading')) {
+    if ([...this.instruments.values()].some(isLoading)) {
       throw new WorkletRuntimeError('INVALID_ARGUMENT', 'WorkletPool.compact: instruments are still loading');
     }
     this.compacting = true;
@@ -301,7 +327,7 @@ export class WorkletPool {
   reset(): void {
     this.where('reset');
     for (const instrument of [...this.instruments.values()]) {
-      if (instrument !== 'loading') instrument.dispose();
+      if (!isLoading(instrument)) instrument.dispose();
     }
     this.instruments.clear();
     this.core.reset();
