@@ -210,8 +210,14 @@ export async function createSongBank(
   let replacements = 0;
   let disposed = false;
 
+  let closed = false;
   const alive = (what: string) => {
-    if (disposed) throw new SongBankError('DISPOSED', `${what}: the song bank was disposed`);
+    if (disposed) {
+      throw new SongBankError(
+        'DISPOSED',
+        closed ? `${what}: the bank's AudioContext was closed` : `${what}: the song bank was disposed`,
+      );
+    }
   };
 
   function degradedList(): DegradedInstrument[] {
@@ -482,6 +488,18 @@ export async function createSongBank(
         child.dispose();
       }
     },
+  };
+  // A closed context can play nothing again: release everything, and say why from then on.
+  const onStateChange = () => {
+    if (context.state !== 'closed' || disposed) return;
+    closed = true;
+    bank.dispose();
+  };
+  context.addEventListener('statechange', onStateChange);
+  const dispose = bank.dispose;
+  bank.dispose = () => {
+    context.removeEventListener('statechange', onStateChange);
+    dispose();
   };
   return bank;
 }

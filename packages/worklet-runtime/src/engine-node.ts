@@ -27,6 +27,8 @@ export interface EngineNodeOptions {
   readonly onError?: ((error: WorkletRuntimeError) => void) | undefined;
   /** One-shot voices that reached their end. */
   readonly onEnded?: ((event: EndedEvent) => void) | undefined;
+  /** The processor failed (its node fired `processorerror`). */
+  readonly onFailure?: ((reason: string) => void) | undefined;
 }
 
 interface Pending {
@@ -74,6 +76,12 @@ export class EngineNode {
     this.onError = options.onError;
     this.onEnded = options.onEnded;
     node.port.onmessage = (event: MessageEvent<FromProcessor>) => this.receive(event.data);
+    const onFailure = options.onFailure;
+    if (onFailure !== undefined) {
+      node.addEventListener('processorerror', (event: Event) => {
+        if (!this.disposed) onFailure(`processorerror: ${(event as ErrorEvent).message ?? 'unknown'}`);
+      });
+    }
   }
 
   /** Creates a node (adding the processor module to the context first if needed). */
@@ -143,6 +151,26 @@ export class EngineNode {
   /** Resolves once every message sent so far has reached the processor. */
   async flush(): Promise<void> {
     await this.request({ type: 'ping' });
+  }
+
+  /** Whether the processor answers a ping within `timeoutMs` (a hung or dead one does not). */
+  async answers(timeoutMs: number): Promise<boolean> {
+    if (this.disposed) return false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([
+        this.flush().then(
+          () => true,
+          () => false,
+        ),
+        late,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Active voices per slot, render time per quantum and memory, from the processor. */

@@ -32,6 +32,11 @@ export class PooledInstrument extends SlotInstrument {
     return this.workletIndex;
   }
 
+  /** First engine voice of this instrument's range in its worklet. */
+  get start(): number {
+    return this.placement.start;
+  }
+
   /** The engine slot this instrument renders into (one output of its node). */
   get slot(): number {
     return this.placement.slot;

@@ -68,6 +68,9 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   /** last, total, max render time (ms), quanta. */
   private readonly timing = new Float64Array(4);
   private readonly failed: string | null = null;
+  /** Test-only faults (see FailForTestMessage): throw in the next process(), or stop answering. */
+  private failNext = false;
+  private hung = false;
 
   constructor(options: ProcessorConstruction) {
     super();
@@ -135,6 +138,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   }
 
   private receive(data: unknown): void {
+    if (this.hung) return;
     if (this.failed !== null) {
       const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : null;
       this.refuse(typeof id === 'number' ? id : null, 'INVALID_FIELD', `engine unavailable: ${this.failed}`);
@@ -169,6 +173,11 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
     switch (m.type) {
       case 'ping':
         this.reply({ type: 'pong', id: m.id });
+        return;
+      case 'fail-for-test':
+        if (m.mode === 'throw') this.failNext = true;
+        else this.hung = true;
+        this.reply({ type: 'ack', id: m.id });
         return;
       case 'report':
         this.report(m.id);
@@ -370,7 +379,12 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   }
 
   process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
-    if (this.failed !== null) return true;
+    if (this.failNext) {
+      // The one deliberate throw, asked for by a test (FailForTestMessage).
+      this.failNext = false;
+      throw new Error('fail-for-test: this processor was told to fail');
+    }
+    if (this.failed !== null || this.hung) return true;
     const clock = this.clock;
     const t0 = clock ? clock.now() : 0;
     const e = this.engine;

@@ -131,8 +131,21 @@ export interface PingMessage {
   readonly id: number;
 }
 
+/**
+ * TEST ONLY: makes the processor fail on purpose, so fault recovery can be tested with a
+ * real node. `throw`: the next `process()` call throws once (the node fires
+ * `processorerror`); `hang`: the processor stops answering messages and renders silence.
+ * Never sent by the library itself.
+ */
+export interface FailForTestMessage {
+  readonly type: 'fail-for-test';
+  readonly id: number;
+  readonly mode: 'throw' | 'hang';
+}
+
 /** Every message the main thread may send. */
 export type ToProcessor =
+  | FailForTestMessage
   | AssignMessage
   | LoadMessage
   | ReleaseMessage
@@ -371,6 +384,8 @@ function parse(m: Fields, id: number, view: ValidationView): ToProcessor {
       return { type, id };
     case 'report':
       return { type, id };
+    case 'fail-for-test':
+      return { type, id, mode: oneOf(m, 'mode', where, ['throw', 'hang'] as const) };
     case 'reset':
       return { type, id, frame: num(m, 'frame', where, 0, Number.MAX_SAFE_INTEGER) };
     case 'assign': {

@@ -50,6 +50,8 @@ export interface WorkletRenderStats {
 export interface WorkletPoolStats extends PoolStats {
   /** AudioWorkletNodes created over the pool's life. */
   readonly nodesCreated: number;
+  /** Nodes replaced because their processor failed (each replacement also counts in nodesCreated). */
+  readonly replacements: number;
   /** AudioWorkletNodes alive now. */
   readonly liveNodes: number;
   /** Per-worklet reports gathered by the last `report()` call (empty before). */
@@ -85,6 +87,9 @@ export class WorkletPool {
   /** Live instruments, and a unique token per createInstrument call still loading. */
   private readonly instruments = new Map<string, PooledInstrument | Loading>();
   private nodesCreated = 0;
+  /** Nodes replaced after a failure. */
+  private replacements = 0;
+  private readonly recovering = new Map<number, Promise<void>>();
   private lastRender: WorkletRenderStats[] = [];
   private compacting = false;
   private readonly retiring: number[] = [];
@@ -127,6 +132,7 @@ export class WorkletPool {
         AudioWorkletNode: this.ctor,
         onError: this.onError,
         onEnded: (e) => node.slots[e.slot]?.voiceEnded(e.voice, e.frame / this.context.sampleRate),
+        onFailure: (reason) => this.fail(index, node, reason),
       }).then((engine) => {
         node.engine = engine;
         return engine;
@@ -136,6 +142,82 @@ export class WorkletPool {
     node.ready.catch(() => undefined);
     this.nodesCreated++;
     this.nodes[index] = node;
+  }
+
+  /** Starts replacing node `index` after it failed (once per failure; later reports of it are ignored). */
+  private fail(index: number, node: Node, reason: string): void {
+    if (this.disposed || this.nodes[index] !== node || this.recovering.has(index)) return;
+    const work = this.replace(index, node, reason)
+      .catch((error: unknown) => {
+        const failure = new WorkletRuntimeError(
+          'PROCESSOR_ERROR',
+          `worklet ${index} failed (${reason}) and could not be restored: ${String(error)}`,
+          { cause: error },
+        );
+        if (this.onError) this.onError(failure);
+        else console.error(failure);
+      })
+      .finally(() => this.recovering.delete(index));
+    this.recovering.set(index, work);
+  }
+
+  /**
+   * A new node takes the failed one's place: every instrument in it is loaded into the
+   * same slot of the new node (same voices, same range) and its output rewired. The old
+   * node keeps taking messages until then, so instruments stay callable throughout.
+   */
+  private async replace(index: number, old: Node, reason: string): Promise<void> {
+    this.replacements++;
+    this.materialise(index);
+    const fresh = this.nodes[index] as Node;
+    const engine = await fresh.ready;
+    await Promise.all(
+      old.slots.map(async (instrument, slot) => {
+        if (instrument === null || this.instruments.get(instrument.id) !== instrument) return;
+        const placement = { engine, slot, start: instrument.start };
+        const resolved = resolvePatch(
+          instrument.patch,
+          `WorkletPool restoring '${instrument.id}' (${reason})`,
+        );
+        await loadSlot(placement, instrument.voices, resolved, this.context.currentTime);
+        if (this.disposed || this.instruments.get(instrument.id) !== instrument) {
+          engine.post({ type: 'release', frame: engine.frameAt(this.context.currentTime), slot });
+          return;
+        }
+        instrument.attach(placement, index);
+        fresh.slots[slot] = instrument;
+      }),
+    );
+    old.ready.then(
+      (dead) => dead.dispose(),
+      () => undefined,
+    );
+  }
+
+  /**
+   * Pings every node; a node that does not answer within `timeoutMs` is replaced like
+   * one that fired `processorerror`. Resolves with the indices being replaced; call it
+   * periodically on a running context (an offline context answers only between renders).
+   */
+  async checkHealth(timeoutMs = 1000): Promise<number[]> {
+    this.where('checkHealth');
+    const silent = await Promise.all(
+      this.nodes.map(async (node, index) => {
+        if (node === null || node.engine === null || this.recovering.has(index)) return -1;
+        return (await node.engine.answers(timeoutMs)) ? -1 : index;
+      }),
+    );
+    const failed = silent.filter((index) => index >= 0);
+    for (const index of failed) {
+      const node = this.nodes[index];
+      if (node) this.fail(index, node, `no answer to a ping within ${timeoutMs} ms`);
+    }
+    return failed;
+  }
+
+  /** Resolves once every node replacement under way has finished. */
+  async recovered(): Promise<void> {
+    while (this.recovering.size > 0) await Promise.all(this.recovering.values());
   }
 
   private retire(index: number): void {
@@ -182,7 +264,7 @@ export class WorkletPool {
     // call that still owns the token may install (or release) anything.
     const token: Loading = { loading: true };
     this.instruments.set(id, token);
-    const node = this.nodes[allocation.worklet] as Node;
+    let node = this.nodes[allocation.worklet] as Node;
     const slot = Math.floor(allocation.start / this.alignment);
     const overtaken = () =>
       new WorkletRuntimeError('DISPOSED', `${where}: the pool was reset or disposed while loading`);
@@ -192,9 +274,17 @@ export class WorkletPool {
       // Checked before anything is sent: a reset while the node was being created may
       // have given this slot to another instrument, whose patch must not be overwritten.
       if (this.disposed || this.instruments.get(id) !== token) throw overtaken();
-      const placement = { engine, slot, start: allocation.start };
+      let placement = { engine, slot, start: allocation.start };
       sent = engine;
       await loadSlot(placement, voices, resolved, this.context.currentTime);
+      // The node failed and was replaced while this load was under way: load into the new one.
+      while (this.nodes[allocation.worklet] !== node && this.nodes[allocation.worklet] !== null) {
+        node = this.nodes[allocation.worklet] as Node;
+        placement = { engine: await node.ready, slot, start: allocation.start };
+        sent = placement.engine;
+        if (this.disposed || this.instruments.get(id) !== token) throw overtaken();
+        await loadSlot(placement, voices, resolved, this.context.currentTime);
+      }
       // A reset sent after the load empties the slot again in the processor (the port keeps order).
       if (this.disposed || this.instruments.get(id) !== token) throw overtaken();
       const output = this.context.createGain();
@@ -252,6 +342,7 @@ export class WorkletPool {
     return {
       ...this.core.stats(),
       nodesCreated: this.nodesCreated,
+      replacements: this.replacements,
       liveNodes: this.nodes.filter((n) => n !== null).length,
       render: this.lastRender,
     };
