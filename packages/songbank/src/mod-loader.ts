@@ -1,4 +1,5 @@
 import { SongLoadError } from './errors.js';
+import { FIXED_TAGS } from './mod-tags.js';
 import type { Cell, Pattern, Sample, Song, SongFormat } from './song.js';
 
 const ROWS = 64;
@@ -12,24 +13,6 @@ const ORDER_SLOTS = 128;
 /** The largest pattern number an order may hold; bigger bytes end the list (garbage after it in many files). */
 const MAX_PATTERN = 127;
 const MAX_CHANNELS = 32;
-
-/** Tags with a fixed channel count; xCHN, xxCH and TDZx are decoded separately. */
-const FIXED_TAGS: ReadonlyMap<string, number> = new Map([
-  ['M.K.', 4],
-  ['M!K!', 4],
-  ['M&K!', 4],
-  ['N.T.', 4],
-  ['FLT4', 4],
-  ['FLT8', 8],
-  ['EXO4', 4],
-  ['EXO8', 8],
-  ['CD61', 6],
-  ['CD81', 8],
-  ['OKTA', 8],
-  ['OCTA', 8],
-  ['LARD', 4],
-  ['NSMS', 4],
-]);
 
 /**
  * Parses a MOD file: ProTracker (M.K., M!K!), Startrekker (FLT4, FLT8), FastTracker and
