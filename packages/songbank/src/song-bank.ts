@@ -490,8 +490,10 @@ export async function createSongBank(
     },
   };
   // A closed context can play nothing again: release everything, and say why from then on.
+  // An offline context also ends 'closed' once it has rendered; that is its normal end,
+  // and the bank stays usable for stats and teardown until the caller disposes it.
   const onStateChange = () => {
-    if (context.state !== 'closed' || disposed) return;
+    if (context.state !== 'closed' || disposed || isOfflineContext(context)) return;
     closed = true;
     bank.dispose();
   };
