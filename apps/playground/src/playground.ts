@@ -92,6 +92,7 @@ class Playground {
   private lastStatsAt = 0;
   /** What the last render speed measurement says one worklet costs the audio thread. */
   private workletLoad = 'not reported live; measure the offline render speed below';
+  private reporting = false;
 
   // Elements.
   private readonly status = h('span', { class: 'status', testid: 'status', text: 'starting' });
@@ -481,6 +482,7 @@ class Playground {
     if (!now && time - this.lastStatsAt < STATS_INTERVAL_MS) return;
     this.lastStatsAt = time;
     const stats = bank.getStats();
+    this.askForLoad(bank, context);
     for (const instrument of stats.instruments) {
       // Ids are sample numbers, so a sample keeps its colour across banks and settings.
       if (!this.colors.has(instrument.id))
@@ -489,12 +491,24 @@ class Playground {
     this.poolMap.render(stats, { voicesPerWorklet: this.settings.voicesPerWorklet, colors: this.colors });
     renderStats(this.statsRoot, stats, {
       pageNodes: this.retiredNodes + stats.nodesCreated,
-      workletLoad: this.workletLoad,
+      workletLoad: liveLoad(stats, context.sampleRate) ?? this.workletLoad,
       sampleRate: context.sampleRate,
       contextState: context.state,
     });
     this.instruments?.sync(bank, stats, this.colors);
     this.updateComparison(stats);
+  }
+
+  /** Asks the worklets for their render time while the context runs (one request at a time). */
+  private askForLoad(bank: SongBank, context: AudioContext): void {
+    if (this.reporting || context.state !== 'running' || bank.mode !== 'pooled') return;
+    this.reporting = true;
+    bank
+      .report()
+      .catch(() => undefined)
+      .finally(() => {
+        this.reporting = false;
+      });
   }
 
   private updateComparison(stats: SongBankStats): void {
@@ -509,4 +523,16 @@ class Playground {
       this.colors,
     );
   }
+}
+
+/** Each worklet's mean render time per quantum, as reported by its processor, with its share of the quantum. */
+function liveLoad(stats: SongBankStats, sampleRate: number): string | undefined {
+  const budgetMs = (128 / sampleRate) * 1000;
+  const parts = stats.render
+    .filter((w) => w.renderTime !== null && w.renderTime.mean > 0)
+    .map((w) => {
+      const mean = w.renderTime?.mean ?? 0;
+      return `w${w.index}: ${(mean * 1000).toFixed(0)} µs (${((mean / budgetMs) * 100).toFixed(1)}%)`;
+    });
+  return parts.length === 0 ? undefined : parts.join(', ');
 }
