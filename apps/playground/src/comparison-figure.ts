@@ -47,11 +47,6 @@ export function renderComparison(
   dedicated: ModelLayout,
   colors: ReadonlyMap<string, string>,
 ): void {
-  const ratio =
-    pooled.error === undefined && pooled.worklets > 0
-      ? `Pooling runs this song on ${plural(pooled.worklets, 'worklet')} instead of ${dedicated.worklets}: ` +
-        `${(dedicated.worklets / pooled.worklets).toFixed(1)}× fewer AudioWorkletNodes, each of which costs the audio thread a fixed amount every 128-frame quantum.`
-      : 'This configuration cannot hold the song.';
   replaceChildren(
     root,
     h(
@@ -60,7 +55,19 @@ export function renderComparison(
       layoutColumn(pooled, colors, 'pooled'),
       layoutColumn(dedicated, colors, 'dedicated'),
     ),
-    h('p', { class: 'figure-ratio', text: ratio }),
+    h('p', { class: 'figure-ratio', text: verdict(pooled, dedicated) }),
+  );
+}
+
+function verdict(pooled: ModelLayout, dedicated: ModelLayout): string {
+  if (pooled.error !== undefined) return 'This configuration cannot hold the song.';
+  if (pooled.requestedVoices === 0) return 'This song plays no instrument.';
+  if (pooled.worklets >= dedicated.worklets) {
+    return `This strategy uses ${plural(pooled.worklets, 'worklet')}, as many as no pooling: nothing is shared.`;
+  }
+  return (
+    `Pooling runs this song on ${plural(pooled.worklets, 'worklet')} instead of ${dedicated.worklets}: ` +
+    `${(dedicated.worklets / pooled.worklets).toFixed(1)}× fewer AudioWorkletNodes, each of which costs the audio thread a fixed amount every 128-frame quantum.`
   );
 }
 

@@ -1,6 +1,6 @@
 // Per-instrument strip: placement, mute, solo and a level meter. Every instrument has
 // its own output GainNode even when it shares a worklet, so these work in every mode.
-import type { SongBank, SongBankStats } from '@workletpool/songbank';
+import type { SongBank, SongBankInstrumentStats, SongBankStats } from '@workletpool/songbank';
 import { h, replaceChildren } from './dom.js';
 import { LevelMeter } from './level-meter.js';
 
@@ -36,12 +36,12 @@ export class InstrumentList {
   /** Follows `bank`'s instruments: rebuilds rows when they change, re-taps meters, re-applies mute/solo. */
   sync(bank: SongBank, stats: SongBankStats, colors: ReadonlyMap<string, string>): void {
     this.bank = bank;
-    const signature = JSON.stringify(
-      stats.instruments.map((i) => [i.id, i.name, i.voices, i.worklet, i.start]),
-    );
+    // Instruments finish loading in any order; list them by sample number.
+    const instruments = [...stats.instruments].sort((x, y) => x.id.localeCompare(y.id));
+    const signature = JSON.stringify(instruments.map((i) => [i.id, i.name, i.voices, i.worklet, i.start]));
     if (signature !== this.signature) {
       this.signature = signature;
-      this.build(stats, colors);
+      this.build(instruments, colors);
     }
     for (const [id, strip] of this.strips) {
       const output = bank.instrument(id)?.output;
@@ -51,8 +51,8 @@ export class InstrumentList {
     this.applyGains();
   }
 
-  private build(stats: SongBankStats, colors: ReadonlyMap<string, string>): void {
-    const ids = new Set(stats.instruments.map((i) => i.id));
+  private build(instruments: readonly SongBankInstrumentStats[], colors: ReadonlyMap<string, string>): void {
+    const ids = new Set(instruments.map((i) => i.id));
     for (const [id, meter] of this.meters) {
       if (!ids.has(id)) {
         meter.detach();
@@ -62,7 +62,7 @@ export class InstrumentList {
     for (const id of [...this.muted]) if (!ids.has(id)) this.muted.delete(id);
     for (const id of [...this.soloed]) if (!ids.has(id)) this.soloed.delete(id);
     this.strips.clear();
-    const rows = stats.instruments.map((instrument) => {
+    const rows = instruments.map((instrument) => {
       let meter = this.meters.get(instrument.id);
       if (meter === undefined) {
         meter = new LevelMeter(this.context);

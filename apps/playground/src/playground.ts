@@ -19,7 +19,7 @@ import { InstrumentList } from './instrument-list.js';
 import { dedicatedLayout, pooledLayout } from './layout-model.js';
 import { LevelMeter } from './level-meter.js';
 import { PoolMap } from './pool-map.js';
-import { compareRenderSpeed } from './render-speed.js';
+import { compareRenderSpeed, perWorkletCost } from './render-speed.js';
 import { renderStats } from './stats-panel.js';
 import { VoiceActivity } from './voice-activity.js';
 
@@ -90,6 +90,9 @@ class Playground {
   private readonly colors = new Map<string, string>();
   private comparisonSignature = '';
   private lastStatsAt = 0;
+  /** What the last render speed measurement says one worklet costs the audio thread. */
+  private workletLoad = 'not reported live; measure the offline render speed below';
+  private reporting = false;
 
   // Elements.
   private readonly status = h('span', { class: 'status', testid: 'status', text: 'starting' });
@@ -431,6 +434,12 @@ class Playground {
       });
       renderSpeeds(this.speedRoot, speeds, SPEED_SECONDS);
       this.retiredNodes += speeds.reduce((sum, speed) => sum + speed.nodes, 0);
+      const micros = perWorkletCost(speeds[0], speeds[1], SPEED_SECONDS, context.sampleRate);
+      const budget = (128 / context.sampleRate) * 1e6;
+      this.workletLoad =
+        micros === undefined
+          ? 'offline: the difference between the renders was within noise'
+          : `offline: ≈${micros.toFixed(1)} µs per extra worklet per 128-frame quantum (${((100 * micros) / budget).toFixed(2)}% of its ${budget.toFixed(0)} µs)`;
     } catch (error) {
       this.speedRoot.textContent = '';
       throw error;
@@ -473,6 +482,7 @@ class Playground {
     if (!now && time - this.lastStatsAt < STATS_INTERVAL_MS) return;
     this.lastStatsAt = time;
     const stats = bank.getStats();
+    this.askForLoad(bank, context);
     for (const instrument of stats.instruments) {
       // Ids are sample numbers, so a sample keeps its colour across banks and settings.
       if (!this.colors.has(instrument.id))
@@ -481,12 +491,24 @@ class Playground {
     this.poolMap.render(stats, { voicesPerWorklet: this.settings.voicesPerWorklet, colors: this.colors });
     renderStats(this.statsRoot, stats, {
       pageNodes: this.retiredNodes + stats.nodesCreated,
-      workletLoad: 'not reported by the bank (the render speed figure measures it offline)',
+      workletLoad: liveLoad(stats, context.sampleRate) ?? this.workletLoad,
       sampleRate: context.sampleRate,
       contextState: context.state,
     });
     this.instruments?.sync(bank, stats, this.colors);
     this.updateComparison(stats);
+  }
+
+  /** Asks the worklets for their render time while the context runs (one request at a time). */
+  private askForLoad(bank: SongBank, context: AudioContext): void {
+    if (this.reporting || context.state !== 'running' || bank.mode !== 'pooled') return;
+    this.reporting = true;
+    bank
+      .report()
+      .catch(() => undefined)
+      .finally(() => {
+        this.reporting = false;
+      });
   }
 
   private updateComparison(stats: SongBankStats): void {
@@ -501,4 +523,16 @@ class Playground {
       this.colors,
     );
   }
+}
+
+/** Each worklet's mean render time per quantum, as reported by its processor, with its share of the quantum. */
+function liveLoad(stats: SongBankStats, sampleRate: number): string | undefined {
+  const budgetMs = (128 / sampleRate) * 1000;
+  const parts = stats.render
+    .filter((w) => w.renderTime !== null && w.renderTime.mean > 0)
+    .map((w) => {
+      const mean = w.renderTime?.mean ?? 0;
+      return `w${w.index}: ${(mean * 1000).toFixed(0)} µs (${((mean / budgetMs) * 100).toFixed(1)}%)`;
+    });
+  return parts.length === 0 ? undefined : parts.join(', ');
 }

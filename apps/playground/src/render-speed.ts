@@ -71,3 +71,21 @@ export async function compareRenderSpeed(
   const dedicated = await measure('no pooling', false, options);
   return [pooled, dedicated];
 }
+
+/**
+ * Audio-thread time one extra worklet costs per 128-frame render quantum, in
+ * microseconds, from two renders of the same song that differ in node count; undefined
+ * when the difference is lost in the noise.
+ */
+export function perWorkletCost(
+  pooled: RenderSpeed,
+  dedicated: RenderSpeed,
+  seconds: number,
+  sampleRate: number,
+): number | undefined {
+  const extraNodes = dedicated.nodes - pooled.nodes;
+  const extraSeconds = dedicated.wallSeconds - pooled.wallSeconds;
+  if (extraNodes <= 0 || extraSeconds <= 0) return undefined;
+  const quanta = (seconds * sampleRate) / 128;
+  return (extraSeconds / extraNodes / quanta) * 1e6;
+}

@@ -6,8 +6,8 @@ import { h, replaceChildren } from './dom.js';
 export interface ExtraStats {
   /** AudioWorkletNodes created since the page opened: every bank the settings made, and the offline measurements. */
   readonly pageNodes: number;
-  /** Audio-thread time per render quantum for each worklet, as a text per worklet. */
-  readonly workletLoad: readonly string[] | string;
+  /** What is known of the audio-thread time each worklet costs. */
+  readonly workletLoad: string;
   readonly sampleRate: number;
   readonly contextState: string;
 }
@@ -18,10 +18,6 @@ function row(label: string, key: string, value: string): HTMLElement[] {
 
 /** Fills `root` (a <dl>) with the current figures. */
 export function renderStats(root: HTMLElement, stats: SongBankStats, extra: ExtraStats): void {
-  const load =
-    typeof extra.workletLoad === 'string'
-      ? extra.workletLoad
-      : extra.workletLoad.map((text, index) => `w${index}: ${text}`).join(' · ') || '—';
   replaceChildren(
     root,
     ...row('Mode', 'mode', stats.mode),
@@ -35,7 +31,7 @@ export function renderStats(root: HTMLElement, stats: SongBankStats, extra: Extr
     ...row('Instruments', 'instruments', String(stats.instruments.length)),
     ...row('AudioWorkletNodes created (this bank)', 'nodes', String(stats.nodesCreated)),
     ...row('AudioWorkletNodes created (since the page opened)', 'page-nodes', String(extra.pageNodes)),
-    ...row('Audio-thread load per worklet', 'load', load),
+    ...row('Audio-thread load per worklet', 'load', extra.workletLoad),
     ...row('AudioContext', 'context', `${extra.contextState}, ${extra.sampleRate} Hz`),
     ...row(
       'Cross-origin isolated',

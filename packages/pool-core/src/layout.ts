@@ -227,7 +227,7 @@ export class Layout {
         const s = 31 - Math.clz32(m & -m);
         const rest = ~(m >>> s);
         let len = rest === 0 ? 32 - s : 31 - Math.clz32(rest & -rest);
-        const engineEnd = (Math.floor(s / vpe) + 1) * vpe;
+        const engineEnd = s - (s % vpe) + vpe;
         if (s + len > engineEnd) len = engineEnd - s;
         runStart[base + n] = s;
         runLen[base + n] = len;

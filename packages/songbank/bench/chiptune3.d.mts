@@ -4,7 +4,12 @@ export interface Chiptune3Render {
   readonly seconds: number;
   /** Wall time of startRendering() alone, in ms. */
   readonly wallMs: number;
+  /** CPU time of the whole process during startRendering(), in ms. */
+  readonly cpuMs: number;
+  /** Rendered seconds per wall-clock second. */
   readonly xRealTime: number;
+  /** Rendered seconds per CPU second (steadier than xRealTime on a busy machine). */
+  readonly xPerCpuSecond: number;
   /** The song's length according to libopenmpt (one pass, no repeat). */
   readonly songSeconds: number;
   readonly libopenmptVersion: string;

@@ -8,7 +8,10 @@
 // answers 'meta' once libopenmpt has parsed the song; only then does rendering start,
 // so the measured time is rendering alone.
 //
-// Run directly for the x-real-time figures: node bench/chiptune3.mjs [seconds]
+// Run directly for the x-real-time figures: node bench/chiptune3.mjs [seconds=60] [runs=3]
+// Worklet rendering in node-web-audio-api hands every render quantum between threads,
+// so its speed collapses when other processes compete for the cores: measure on an
+// otherwise idle machine.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
@@ -48,9 +51,9 @@ export function measureBuffer(buffer) {
 /**
  * Renders `seconds` of the module `bytes` with chiptune3 in an OfflineAudioContext at
  * `sampleRate`. Resolves with the rendered seconds, the wall time of startRendering()
- * alone (wallMs), x real time, the song's duration according to libopenmpt, peak, RMS,
- * the first sounding frame and the AudioBuffer. Rejects when libopenmpt refuses the file
- * or the render is silent.
+ * alone (wallMs) and the process CPU time it took (cpuMs), x real time by each, the
+ * song's duration according to libopenmpt, peak, RMS, the first sounding frame and the
+ * AudioBuffer. Rejects when libopenmpt refuses the file or the render is silent.
  */
 export async function renderWithChiptune3(bytes, seconds, sampleRate = 48_000) {
   const length = Math.round(seconds * sampleRate);
@@ -95,14 +98,21 @@ export async function renderWithChiptune3(bytes, seconds, sampleRate = 48_000) {
   });
 
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const buffer = await context.startRendering();
   const wallMs = performance.now() - start;
+  // CPU time of the whole process (render thread, worklet thread, main thread): unlike
+  // wall time, it barely moves when other processes compete for the cores.
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const { peak, rms, firstSoundFrame } = measureBuffer(buffer);
   if (!(peak > 0)) throw new Error('chiptune3: the render is silent');
   return {
     seconds: buffer.length / sampleRate,
     wallMs,
+    cpuMs,
     xRealTime: buffer.length / sampleRate / (wallMs / 1000),
+    xPerCpuSecond: buffer.length / sampleRate / (cpuMs / 1000),
     songSeconds: meta.dur,
     libopenmptVersion: meta.libopenmptVersion,
     peak,
@@ -134,12 +144,15 @@ async function main() {
     for (let i = 0; i < runs; i++) results.push(await renderWithChiptune3(load(name), seconds, 48_000));
     const r = results[0];
     const wall = median(results.map((x) => x.wallMs));
+    const cpu = median(results.map((x) => x.cpuMs));
     rows.push({
       song: name,
       'rendered s': r.seconds.toFixed(1),
       'median wall ms': wall.toFixed(0),
       'x real time': (r.seconds / (wall / 1000)).toFixed(1),
-      'runs (x)': results.map((x) => x.xRealTime.toFixed(1)).join(' '),
+      'median cpu ms': cpu.toFixed(0),
+      'x per cpu s': (r.seconds / (cpu / 1000)).toFixed(1),
+      'runs (x wall)': results.map((x) => x.xRealTime.toFixed(1)).join(' '),
       'song s': r.songSeconds.toFixed(1),
       peak: r.peak.toFixed(3),
       rms: r.rms.toFixed(4),

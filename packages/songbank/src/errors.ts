@@ -28,7 +28,7 @@ export class SongLoadError extends Error {
 export type SequencerErrorCode =
   /** An option is out of its range (the message names it and the value). */
   | 'INVALID_OPTION'
-  /** The song cannot be played (no orders or no channels). */
+  /** The song breaks the Song model's rules (see songProblems); the message lists how. */
   | 'INVALID_SONG';
 
 /** A sequencer was refused its song or options. */

@@ -59,7 +59,7 @@ if (haveFixtures()) {
   ]);
 }
 
-describe('loadMod never crashes, hangs or reads out of range', () => {
+describe('loadMod never crashes, hangs or reads out of range', { timeout: 60_000 }, () => {
   it('on random bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 4000 }), (bytes) => assertRefusedOrSound(bytes)));
   });

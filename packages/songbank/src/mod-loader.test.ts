@@ -383,7 +383,8 @@ describe.runIf(haveFixtures())('loadMod on the shared fixtures', () => {
     ['Gidion_Graveland.mod', 'FLT8', 8, 3],
     ['ZONE-2A.mod', 'M.K.', 4, 13],
     ['condom_corruption.mod', 'M.K.', 4, 45],
-    ['crystals.mod', 'M.K.', 4, 11],
+    // A Mod's Grave (WOW) file: 8 channels behind an M.K. tag.
+    ['crystals.mod', 'M.K.', 8, 11],
     ['ode2ptk.mod', 'M.K.', 4, 18],
     ['peacedroid.mod', 'M.K.', 4, 38],
     ['ponylips.mod', 'M.K.', 4, 18],

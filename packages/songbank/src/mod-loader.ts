@@ -1,4 +1,5 @@
 import { SongLoadError } from './errors.js';
+import { FIXED_TAGS } from './mod-tags.js';
 import type { Cell, Pattern, Sample, Song, SongFormat } from './song.js';
 
 const ROWS = 64;
@@ -12,24 +13,6 @@ const ORDER_SLOTS = 128;
 /** The largest pattern number an order may hold; bigger bytes end the list (garbage after it in many files). */
 const MAX_PATTERN = 127;
 const MAX_CHANNELS = 32;
-
-/** Tags with a fixed channel count; xCHN, xxCH and TDZx are decoded separately. */
-const FIXED_TAGS: ReadonlyMap<string, number> = new Map([
-  ['M.K.', 4],
-  ['M!K!', 4],
-  ['M&K!', 4],
-  ['N.T.', 4],
-  ['FLT4', 4],
-  ['FLT8', 8],
-  ['EXO4', 4],
-  ['EXO8', 8],
-  ['CD61', 6],
-  ['CD81', 8],
-  ['OKTA', 8],
-  ['OCTA', 8],
-  ['LARD', 4],
-  ['NSMS', 4],
-]);
 
 /**
  * Parses a MOD file: ProTracker (M.K., M!K!), Startrekker (FLT4, FLT8), FastTracker and
@@ -82,12 +65,13 @@ function channelsForTag(tag: string): number | null {
   return null;
 }
 
-function loadTagged(bytes: Uint8Array, tag: string, channels: number): Song {
+function loadTagged(bytes: Uint8Array, tag: string, tagChannels: number): Song {
   const flt8 = tag === 'FLT8';
   // Digital Tracker (FA0x) stores four more bytes after its tag.
   const patternsAt = tag.startsWith('FA0') ? PT.patterns + 4 : PT.patterns;
   const samples = readSampleHeaders(bytes, PT.samples, false);
   const { orders, stored } = readOrders(bytes, PT.songLength, PT.orders, flt8);
+  const channels = tag === 'M.K.' && isWow(bytes, patternsAt, stored.all + 1, samples) ? 8 : tagChannels;
   // Startrekker FLT8 stores each 8-channel pattern as two 4-channel halves and numbers
   // its orders in 4-channel units, so the order values are halved.
   const count = (highest: number) => (flt8 ? (highest >> 1) + 1 : highest + 1);
@@ -230,6 +214,26 @@ function choosePatternCount(
   const sampleBytes = samples.reduce((n, h) => n + h.length, 0);
   const size = (count: number) => patternsAt + count * patternBytes + sampleBytes;
   return bytes.length < size(all) && bytes.length === size(inSong) ? inSong : all;
+}
+
+/**
+ * Mod's Grave (WOW) writes 8-channel modules with the M.K. tag. They are told apart the
+ * way other players do it: converted from 669 files, every sample has finetune 0 and
+ * volume 64 and the restart byte is 0, and the file is exactly as long as 8-channel
+ * patterns plus the samples make it (and not as long as 4-channel ones would).
+ */
+function isWow(
+  bytes: Uint8Array,
+  patternsAt: number,
+  patterns: number,
+  samples: readonly SampleHeader[],
+): boolean {
+  if ((bytes[PT.restart] ?? 0) !== 0) return false;
+  if (samples.some((h) => h.length > 0 && (h.finetune !== 0 || h.volume !== 64))) return false;
+  const sampleBytes = samples.reduce((n, h) => n + h.length, 0);
+  const size = (channels: number) => patternsAt + patterns * ROWS * channels * CELL_BYTES + sampleBytes;
+  // A stray odd byte at the end is tolerated, as WOW files sometimes carry one.
+  return (bytes.length & ~1) === size(8) && bytes.length !== size(4);
 }
 
 interface SampleHeader {

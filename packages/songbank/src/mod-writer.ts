@@ -14,6 +14,8 @@
  * Every field is validated before a single byte is written, so a bad song fails whole
  * with a SongWriteError that names the field and the value.
  */
+
+import { FIXED_TAGS } from './mod-tags.js';
 import type { Cell, Song } from './song.js';
 
 /** Why a song cannot be written as a MOD file. */
@@ -54,24 +56,6 @@ const ROWS = 64;
 const HEADER_BYTES = 1084;
 /** Restart bytes that trackers write as a signature; loaders read them as "restart at 0". */
 const RESTART_SIGNATURES: ReadonlySet<number> = new Set([0x78, 0x7f]);
-
-/** Tags with a fixed channel count; xCHN, xxCH and TDZx are decoded from their digits. */
-const FIXED_TAGS: ReadonlyMap<string, number> = new Map([
-  ['M.K.', 4],
-  ['M!K!', 4],
-  ['M&K!', 4],
-  ['N.T.', 4],
-  ['FLT4', 4],
-  ['FLT8', 8],
-  ['EXO4', 4],
-  ['EXO8', 8],
-  ['CD61', 6],
-  ['CD81', 8],
-  ['OKTA', 8],
-  ['OCTA', 8],
-  ['LARD', 4],
-  ['NSMS', 4],
-]);
 
 /** The channel count a 31-sample tag implies, or undefined for tags this writer cannot produce. */
 export function channelsForTag(tag: string): number | undefined {

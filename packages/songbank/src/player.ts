@@ -52,14 +52,21 @@ export function songDuration(song: Song): number {
   return seconds;
 }
 
-/** Turns sequencer ticks into instrument commands, one voice per channel. */
+/**
+ * Turns sequencer ticks into instrument commands. Channel N plays voice N of whichever
+ * instrument it triggers (modulo the instrument's voices, so a song with more channels
+ * than an instrument has voices still plays, those channels sharing a voice).
+ */
 class ChannelDriver {
   private sounding: Instrument | undefined;
+  private voice = 0;
   private period = 0;
   private volume = -1;
   private pan = Number.NaN;
+  /** Notes scheduled ahead of the clock, so stop() can cancel those not yet started. */
+  private readonly ahead: { instrument: Instrument; voice: number; time: number }[] = [];
 
-  constructor(private readonly voice: number) {}
+  constructor(private readonly channel: number) {}
 
   apply(state: ChannelTick, instrument: Instrument | undefined, time: number): void {
     const pan = state.pan / 128;
@@ -67,6 +74,7 @@ class ChannelDriver {
       if (this.sounding !== undefined && this.sounding !== instrument) {
         this.sounding.noteOff({ time, voice: this.voice });
       }
+      this.voice = this.channel % instrument.voices;
       instrument.noteOn({
         time,
         voice: this.voice,
@@ -75,6 +83,7 @@ class ChannelDriver {
         pan,
         offset: state.trigger.offset,
       });
+      this.ahead.push({ instrument, voice: this.voice, time });
       this.sounding = instrument;
       this.period = state.period;
       this.volume = state.volume;
@@ -101,9 +110,23 @@ class ChannelDriver {
     }
   }
 
+  /** Forgets scheduled notes that have started by `now`. */
+  prune(now: number): void {
+    let started = 0;
+    while (started < this.ahead.length && this.ahead[started]!.time <= now) started++;
+    // Keep the last started note: it may still sound.
+    if (started > 1) this.ahead.splice(0, started - 1);
+  }
+
+  /** Releases the sounding voice at `time`, and cancels notes scheduled after it. */
   silence(time: number): void {
     this.sounding?.noteOff({ time, voice: this.voice });
     this.sounding = undefined;
+    // A note-off at a note's own frame follows it in the queue, so it cancels it.
+    for (const note of this.ahead) {
+      if (note.time > time) note.instrument.noteOff({ time: note.time, voice: note.voice });
+    }
+    this.ahead.length = 0;
   }
 }
 
@@ -127,7 +150,8 @@ class Schedule {
   }
 
   /** Schedules every tick that starts before `horizon` (context seconds). */
-  fill(horizon: number): void {
+  fill(horizon: number, now = 0): void {
+    for (const driver of this.drivers) driver.prune(now);
     while (!this.ended && this.time < horizon) {
       const tick = this.source.next();
       if (tick === null) {
@@ -200,10 +224,10 @@ export function startPlayer(
       stereoSeparation: options.stereoSeparation,
       loop: options.loop ?? false,
     });
-    schedule.fill(context.currentTime + LOOKAHEAD);
+    schedule.fill(context.currentTime + LOOKAHEAD, context.currentTime);
     timer = setInterval(() => {
       if (schedule === undefined) return;
-      schedule.fill(context.currentTime + LOOKAHEAD);
+      schedule.fill(context.currentTime + LOOKAHEAD, context.currentTime);
       if (schedule.ended && context.currentTime >= schedule.scheduledUntil) {
         clearInterval(timer);
         timer = undefined;

@@ -55,7 +55,9 @@ describe('createSequencer: timing', () => {
 
   it('starts at the song tempo, and takes every Fxx as a speed in Soundtracker modules', () => {
     const song = { ...buildSong({ patterns: [{ 0: { 0: { effect: 0xf, param: 0x21 } } }] }), tempo: 100 };
-    const st = [...createSequencer({ ...song, format: { kind: 'soundtracker' } })];
+    const st = [
+      ...createSequencer({ ...song, format: { kind: 'soundtracker' }, samples: song.samples.slice(0, 15) }),
+    ];
     expect(st[0]).toMatchObject({ speed: 0x21, tempo: 100, duration: 0.025 });
     expect(st.filter((t) => t.row === 0)).toHaveLength(0x21);
     const pt = [...createSequencer(song)];
@@ -123,6 +125,12 @@ describe('createSequencer: notes, samples and panning', () => {
       expect((e as Error).message).toMatch(/stereoSeparation.*-1/);
     }
     expect(() => createSequencer({ ...song, orders: [] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_SONG' }),
+    );
+    expect(() => createSequencer({ ...song, orders: [0, 7] })).toThrow(
+      /order 1 is pattern 7; 1 patterns are stored/,
+    );
+    expect(() => createSequencer(null as unknown as typeof song)).toThrow(
       expect.objectContaining({ code: 'INVALID_SONG' }),
     );
   });

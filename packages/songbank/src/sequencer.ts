@@ -9,6 +9,7 @@ import {
   type Tuning,
 } from './periods.js';
 import type { Cell, Sample, Song } from './song.js';
+import { songProblems } from './song-invariants.js';
 
 /** Options of `createSequencer`. */
 export interface SequencerOptions {
@@ -196,7 +197,6 @@ class Channel {
   key = -1;
   note = 0;
   ins = -1;
-  smp = -1;
   finetune = 0;
   period = 0;
   volume = 64;
@@ -262,10 +262,18 @@ export function createSequencer(song: Song, options: SequencerOptions = {}): Seq
       `tuning must be 'equal' or 'protracker', got ${String(tuning)}`,
     );
   }
-  if (song.orders.length === 0 || song.channels < 1) {
+  if (typeof song !== 'object' || song === null) {
     throw new SequencerError(
       'INVALID_SONG',
-      `the song has ${song.orders.length} orders and ${song.channels} channels`,
+      `createSequencer expects a Song, got ${song === null ? 'null' : typeof song}`,
+    );
+  }
+  const problems = songProblems(song);
+  if (problems.length > 0) {
+    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+    throw new SequencerError(
+      'INVALID_SONG',
+      `the song cannot be played: ${problems.slice(0, 3).join('; ')}${more}`,
     );
   }
   return new ProTrackerSequencer(song, separation, options.loop ?? false, tuning, mixRate);
@@ -280,7 +288,6 @@ export class ProTrackerSequencer implements Sequencer {
   private readonly loop: boolean;
   private readonly tuning: Tuning;
   private readonly mixRate: number;
-  private readonly basePan: number[];
   private speed = 6;
   private bpm = 125;
   /** Soundtracker timing: Fxx always sets the speed (ticks per row), never a CIA tempo. */
@@ -314,13 +321,10 @@ export class ProTrackerSequencer implements Sequencer {
     this.mixRate = mixRate;
     this.channels = Array.from({ length: song.channels }, () => new Channel());
     // Amiga LRRL: channels 0 and 3 left, 1 and 2 right, repeating every four.
-    this.basePan = this.channels.map((_, i) => {
+    this.channels.forEach((c, i) => {
       const right = ((i + 1) >> 1) % 2 === 1;
       // (+ 0 turns the -0 of a mono left channel into 0.)
-      return Math.trunc(((right ? 255 : 0) - 128) * separation) + 0;
-    });
-    this.channels.forEach((c, i) => {
-      c.pan = this.basePan[i] ?? 0;
+      c.pan = Math.trunc(((right ? 255 : 0) - 128) * separation) + 0;
     });
     this.visited = song.orders.map(() => new Uint8Array(64));
     this.bpm = song.tempo ?? 125;
@@ -486,7 +490,6 @@ export class ProTrackerSequencer implements Sequencer {
           if (smp >= 0) {
             this.setPatch(c, c.ins, smp, note);
             newSwapIns = false;
-            c.smp = smp;
           }
         } else {
           c.flags = 0;
@@ -503,7 +506,6 @@ export class ProTrackerSequencer implements Sequencer {
     // swaps the sample when the playing one reaches its loop end.
     if (newSwapIns && sub && c.noteSet) {
       this.queuePatch(c, e.ins - 1, e.ins - 1);
-      c.smp = e.ins - 1;
     }
 
     const current = this.validInstrument(c.ins) ? this.samples[c.ins] : undefined;

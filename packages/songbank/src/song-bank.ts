@@ -8,6 +8,7 @@ import {
   type Instrument,
   type InstrumentPatch,
   type WorkletPool,
+  type WorkletRenderStats,
 } from '@workletpool/worklet-runtime';
 import { loadMod } from './mod-loader.js';
 import {
@@ -96,6 +97,8 @@ export interface SongBankStats {
   /** AudioWorkletNodes created over the bank's life (dedicated mode: one per instrument ever made). */
   readonly nodesCreated: number;
   readonly instruments: readonly SongBankInstrumentStats[];
+  /** Per-worklet audio-thread figures (render time per quantum, active voices, WASM memory) from the last report(). */
+  readonly render: readonly WorkletRenderStats[];
   /** Live instruments that the onExhausted policy degraded (empty with the default 'fail'). */
   readonly degraded: readonly DegradedInstrument[];
 }
@@ -147,7 +150,10 @@ export interface SongBank {
   /** Stops everything and releases every node; later calls fail with DISPOSED. */
   dispose(): void;
   getStats(): SongBankStats;
-  /** getStats plus what the pooled worklets report from the audio thread (WASM memory, sounding voices). */
+  /**
+   * Asks every pooled worklet for its render time, active voices and memory; resolves to
+   * getStats() with them, plus the totals of WASM memory and sounding voices.
+   */
   report(): Promise<SongBankReport>;
   /** Parses MOD bytes; rejects with SongLoadError, leaving the bank as it was. */
   loadSong(bytes: Uint8Array): Promise<Song>;
@@ -411,6 +417,7 @@ export async function createSongBank(
           freeVoices: poolStats.freeVoices,
           nodesCreated: poolStats.nodesCreated,
           instruments,
+          render: poolStats.render,
           degraded: degradedList(),
         };
       }
@@ -438,6 +445,7 @@ export async function createSongBank(
         freeVoices: 0,
         nodesCreated: dedicatedNodes,
         instruments,
+        render: [],
         degraded: degradedList(),
       };
     },
@@ -498,8 +506,10 @@ export async function createSongBank(
     },
   };
   // A closed context can play nothing again: release everything, and say why from then on.
+  // An offline context also ends 'closed' once it has rendered; that is its normal end,
+  // and the bank stays usable for stats and teardown until the caller disposes it.
   const onStateChange = () => {
-    if (context.state !== 'closed' || disposed) return;
+    if (context.state !== 'closed' || disposed || isOfflineContext(context)) return;
     closed = true;
     bank.dispose();
   };

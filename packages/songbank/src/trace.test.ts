@@ -50,7 +50,8 @@ describe('traceSong format', () => {
   });
 });
 
-describe.runIf(haveFixtures())('traces against the reference player (compat/)', () => {
+// Generous timeouts: these play whole songs and spawn the scorer, on shared CI machines.
+describe.runIf(haveFixtures())('traces against the reference player (compat/)', { timeout: 60_000 }, () => {
   const work = mkdtempSync(join(tmpdir(), 'songbank-trace-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
   const cases = [
@@ -100,19 +101,23 @@ describe.runIf(haveFixtures())('traces against the reference player (compat/)', 
   });
 });
 
-describe.runIf(haveFixtures())('song lengths (one pass, up to where the song would loop)', () => {
-  it.each([
-    ['ode2ptk.mod', 85.472],
-    ['condom_corruption.mod', 207.358],
-  ])('%s plays %f s within 0.1%%', (name, seconds) => {
-    expect(Math.abs(songSeconds(name) - seconds) / seconds).toBeLessThan(0.001);
-  });
+describe.runIf(haveFixtures())(
+  'song lengths (one pass, up to where the song would loop)',
+  { timeout: 60_000 },
+  () => {
+    it.each([
+      ['ode2ptk.mod', 85.472],
+      ['condom_corruption.mod', 207.358],
+    ])('%s plays %f s within 0.1%%', (name, seconds) => {
+      expect(Math.abs(songSeconds(name) - seconds) / seconds).toBeLessThan(0.001);
+    });
 
-  it('plays every song in songs/ to an end within 15 minutes of song time', () => {
-    for (const name of readdirSync(join(fixturesDir, 'songs'))) {
-      const seconds = songSeconds(name);
-      expect(seconds, name).toBeGreaterThan(10);
-      expect(seconds, name).toBeLessThan(15 * 60);
-    }
-  });
-});
+    it('plays every song in songs/ to an end within 15 minutes of song time', () => {
+      for (const name of readdirSync(join(fixturesDir, 'songs'))) {
+        const seconds = songSeconds(name);
+        expect(seconds, name).toBeGreaterThan(10);
+        expect(seconds, name).toBeLessThan(15 * 60);
+      }
+    });
+  },
+);

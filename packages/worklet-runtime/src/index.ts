@@ -1,5 +1,3 @@
-/** The instrument contract shared by pooled, dedicated and sample-only instruments, and its events. */
-
 /** An instrument on an AudioWorkletNode of its own (the legacy, unpooled mode). */
 export {
   createDedicatedInstrument,
@@ -10,6 +8,7 @@ export {
 export type { AudioWorkletNodeConstructor } from './engine-node.js';
 /** The package's error class and its stable codes. */
 export { WorkletRuntimeError, type WorkletRuntimeErrorCode } from './errors.js';
+/** The instrument contract shared by pooled, dedicated and sample-only instruments, and its events. */
 export type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
 /** Patches: what a sampler or a synth instrument plays. */
 export type { InstrumentPatch, SamplerPatch, SynthPatch } from './patch.js';

@@ -3,7 +3,7 @@ import { WorkletRuntimeError } from './errors.js';
 import { patchProblems } from './patch-schema.js';
 import type { PatchMessage, SampleFormat, Waveform } from './protocol.js';
 
-/** A sampled instrument. Loops of 4 frames (2 words) or less mean no loop, as in ProTracker. */
+/** A sampled instrument. Loops of 2 frames (1 word) or less mean no loop, as in ProTracker. */
 export interface SamplerPatch {
   readonly kind: 'sampler';
   readonly data: Int8Array | Int16Array | Float32Array;
@@ -71,7 +71,7 @@ export function resolvePatch(patch: InstrumentPatch, where: string): ResolvedPat
     if (loopLength > frames) {
       bad(where, `patch.loopLength: expected 0..${frames} (the sample's frames), got ${loopLength}`);
     }
-    if (loopLength > 4 && loopStart + loopLength > frames) {
+    if (loopLength > 2 && loopStart + loopLength > frames) {
       bad(where, `patch.loopLength: loop ${loopStart}+${loopLength} runs past the sample's ${frames} frames`);
     }
     const copy = data.slice();

@@ -342,7 +342,7 @@ function samplerPatch(p: Fields, where: string): SamplerPatchMessage {
   }
   const loopStart = int(p, 'loopStart', where, 0, frames);
   const loopLength = int(p, 'loopLength', where, 0, frames);
-  if (loopLength > 4 && loopStart + loopLength > frames) {
+  if (loopLength > 2 && loopStart + loopLength > frames) {
     throw new Refusal(
       'INVALID_PATCH',
       `${where}: loop ${loopStart}+${loopLength} runs past the sample's ${frames} frames`,

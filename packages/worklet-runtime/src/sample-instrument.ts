@@ -116,7 +116,7 @@ export class SampleInstrument implements Instrument {
     v.source?.stop(e.time);
     const p = this.patch;
     const rate = samplerStep(e.pitch, this.context.sampleRate, p.baseFrequency, p.finetune);
-    const looped = p.loopLength > 4;
+    const looped = p.loopLength > 2;
     const source = this.context.createBufferSource();
     source.buffer = this.buffer;
     // Set the intrinsic value too: an automation event at the start time alone leaves

@@ -55,7 +55,7 @@ export abstract class SlotInstrument implements Instrument {
     this.placement = placement;
     this.output = output;
     this.picker = new VoicePicker(voices);
-    const looped = patch.kind === 'sampler' && patch.loopLength > 4;
+    const looped = patch.kind === 'sampler' && patch.loopLength > 2;
     this.oneShotFrames = patch.kind === 'sampler' && !looped ? patch.frames : Number.POSITIVE_INFINITY;
     this.baseFrequency = patch.kind === 'sampler' ? patch.baseFrequency : 1;
     this.finetune = patch.kind === 'sampler' ? patch.finetune : 0;

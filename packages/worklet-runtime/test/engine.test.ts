@@ -26,14 +26,22 @@ describe('sampler voices', () => {
     expect(e.voiceActive(0)).toBe(1);
   });
 
-  it('treats a loop of 4 frames or less as no loop, as ProTracker does', () => {
+  it('treats a loop of 2 frames (1 word) or less as no loop, as ProTracker does', () => {
     const e = createEngine();
-    loadSampler(e, 0, ramp(300), { loopStart: 0, loopLength: 4, linear: false });
+    loadSampler(e, 0, ramp(300), { loopStart: 0, loopLength: 2, linear: false });
     e.noteOn(0, 0, 0, PERIOD, UNIT, 64, 0, 0, 1, 0);
     const [left] = renderSlot(e, 0, 4);
     expect(left.slice(300).every((x) => x === 0)).toBe(true);
     expect(e.voiceActive(0)).toBe(0);
     expect(e.takeEnded(0)).toBe(300 - 256 + 1); // ended inside the third quantum, frame 44
+  });
+
+  it('keeps a loop of 4 frames (2 words) looping', () => {
+    const e = createEngine();
+    loadSampler(e, 0, ramp(300), { loopStart: 100, loopLength: 4, linear: false });
+    e.noteOn(0, 0, 0, PERIOD, UNIT, 64, 0, 0, 1, 0);
+    renderSlot(e, 0, 8);
+    expect(e.voiceActive(0)).toBe(1);
   });
 
   it('a looped sample still sounds after 10 s', () => {
