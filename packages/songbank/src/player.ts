@@ -3,7 +3,7 @@ import { type ChannelTick, createSequencer, type Sequencer } from './sequencer.j
 import type { Song } from './song.js';
 import type { SongBank } from './song-bank.js';
 import { SongBankError } from './song-bank-error.js';
-import { instrumentId } from './song-instruments.js';
+import { instrumentId, songInstruments } from './song-instruments.js';
 
 /** Options of {@link SongBank.play}. */
 export interface PlayOptions {
@@ -280,6 +280,10 @@ export async function renderSong(
   schedule.fill(total);
   // A song longer than the render is cut: stop every voice where the render ends.
   if (!schedule.ended) schedule.silence(total);
+  // Every command must have reached its worklet before the first quantum renders.
+  await Promise.all(
+    songInstruments(song).map((instrument) => bank.instrument(instrument.id)?.flush() ?? Promise.resolve()),
+  );
   const onProgress = options.onProgress;
   const timer =
     onProgress === undefined ? undefined : setInterval(() => onProgress(context.currentTime / total), 100);
