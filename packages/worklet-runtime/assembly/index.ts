@@ -259,7 +259,7 @@ export function stageSampler(
   vset(s, P_PTR, <f64>ptr);
   vset(s, P_FRAMES, <f64>frames);
   vset(s, P_FORMAT, <f64>format);
-  // A loop of 1 word (2 frames) or less is no loop, as in ProTracker's replen convention.
+  // A loop of 1 word (2 frames) or less is no loop, as in ProTracker (src/loop.ts states the same rule).
   const looped = loopLength > 2 && loopStart + loopLength <= frames;
   vset(s, P_LOOPED, looped ? 1 : 0);
   vset(s, P_LOOP_START, looped ? <f64>loopStart : 0);

@@ -1,5 +1,6 @@
 // Instrument patches as users write them, checked and turned into protocol messages.
 import { WorkletRuntimeError } from './errors.js';
+import { isLoop } from './loop.js';
 import { patchProblems } from './patch-schema.js';
 import type { PatchMessage, SampleFormat, Waveform } from './protocol.js';
 
@@ -71,7 +72,7 @@ export function resolvePatch(patch: InstrumentPatch, where: string): ResolvedPat
     if (loopLength > frames) {
       bad(where, `patch.loopLength: expected 0..${frames} (the sample's frames), got ${loopLength}`);
     }
-    if (loopLength > 2 && loopStart + loopLength > frames) {
+    if (isLoop(loopLength) && loopStart + loopLength > frames) {
       bad(where, `patch.loopLength: loop ${loopStart}+${loopLength} runs past the sample's ${frames} frames`);
     }
     const copy = data.slice();

@@ -1,6 +1,7 @@
 // The one message protocol between the main thread and the engine processor. Both
 // sides import this module; the processor validates every inbound message with
 // `validateMessage` and answers a bad one with an `error` message instead of throwing.
+import { isLoop } from './loop.js';
 
 /** Sample formats the engine stores as they are (no conversion, no extra memory). */
 export type SampleFormat = 'int8' | 'int16' | 'float32';
@@ -342,7 +343,7 @@ function samplerPatch(p: Fields, where: string): SamplerPatchMessage {
   }
   const loopStart = int(p, 'loopStart', where, 0, frames);
   const loopLength = int(p, 'loopLength', where, 0, frames);
-  if (loopLength > 2 && loopStart + loopLength > frames) {
+  if (isLoop(loopLength) && loopStart + loopLength > frames) {
     throw new Refusal(
       'INVALID_PATCH',
       `${where}: loop ${loopStart}+${loopLength} runs past the sample's ${frames} frames`,

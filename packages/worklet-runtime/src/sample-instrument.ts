@@ -3,6 +3,7 @@
 import { WorkletRuntimeError } from './errors.js';
 import { checkNoteOff, checkNoteOn, checkSet, checkVoices, samplerStep } from './events.js';
 import type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
+import { isLoop } from './loop.js';
 import { type InstrumentPatch, resolvePatch, type SamplerPatch } from './patch.js';
 import type { SamplerPatchMessage } from './protocol.js';
 import { VoicePicker } from './voice-picker.js';
@@ -116,7 +117,7 @@ export class SampleInstrument implements Instrument {
     v.source?.stop(e.time);
     const p = this.patch;
     const rate = samplerStep(e.pitch, this.context.sampleRate, p.baseFrequency, p.finetune);
-    const looped = p.loopLength > 2;
+    const looped = isLoop(p.loopLength);
     const source = this.context.createBufferSource();
     source.buffer = this.buffer;
     // Set the intrinsic value too: an automation event at the start time alone leaves

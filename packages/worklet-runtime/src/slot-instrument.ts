@@ -4,6 +4,7 @@ import type { EngineNode } from './engine-node.js';
 import { WorkletRuntimeError } from './errors.js';
 import { checkNoteOff, checkNoteOn, checkSet, samplerStep } from './events.js';
 import type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
+import { isLoop } from './loop.js';
 import type { ResolvedPatch } from './patch.js';
 import { VoicePicker } from './voice-picker.js';
 
@@ -55,7 +56,7 @@ export abstract class SlotInstrument implements Instrument {
     this.placement = placement;
     this.output = output;
     this.picker = new VoicePicker(voices);
-    const looped = patch.kind === 'sampler' && patch.loopLength > 2;
+    const looped = patch.kind === 'sampler' && isLoop(patch.loopLength);
     this.oneShotFrames = patch.kind === 'sampler' && !looped ? patch.frames : Number.POSITIVE_INFINITY;
     this.baseFrequency = patch.kind === 'sampler' ? patch.baseFrequency : 1;
     this.finetune = patch.kind === 'sampler' ? patch.finetune : 0;
