@@ -70,11 +70,12 @@ async function run(command: Command): Promise<void> {
     return;
   }
   const sampleRate = command.command === 'render' ? command.sampleRate : 48_000;
-  const seconds =
-    command.command === 'render' && command.seconds !== undefined ? command.seconds : songDuration(song);
+  // `stats` renders a token 10 ms (its context must be rendered once); only `render`
+  // needs the song's length, which walks the whole song.
+  const seconds = command.command === 'render' ? (command.seconds ?? songDuration(song)) : 0.01;
   const context = new OfflineAudioContext({
     numberOfChannels: 2,
-    length: Math.max(1, Math.ceil((command.command === 'render' ? seconds : 0.01) * sampleRate)),
+    length: Math.max(1, Math.ceil(seconds * sampleRate)),
     sampleRate,
   });
   const bank = await createSongBank(context, {

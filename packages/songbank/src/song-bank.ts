@@ -240,6 +240,18 @@ export async function createSongBank(
     poolIds.delete(entry.poolId);
   }
 
+  /** Stops playback, forgets pending requests and disposes every instrument. */
+  function dropEverything(): void {
+    for (const player of players) player.stop();
+    players.clear();
+    pending.clear();
+    for (const entry of entries.values()) drop(entry);
+    entries.clear();
+  }
+
+  const sampleInstrument = (id: string, patch: InstrumentPatch, voices: number) =>
+    createSampleInstrument(context, id, patch, { voices, destination: master });
+
   interface Created {
     readonly instrument: Instrument;
     readonly degraded?: DegradedInstrument['reason'];
@@ -248,9 +260,7 @@ export async function createSongBank(
   async function create(id: string, patch: InstrumentPatch, voices: number): Promise<Created> {
     // Synth patches always need an engine; only MOD samples have the no-worklet path.
     if (simplified && patch.kind === 'sampler') {
-      return {
-        instrument: await createSampleInstrument(context, id, patch, { voices, destination: master }),
-      };
+      return { instrument: await sampleInstrument(id, patch, voices) };
     }
     if (pool !== undefined) {
       try {
@@ -260,10 +270,7 @@ export async function createSongBank(
         if (onExhausted === 'simplified') {
           // A synth has no worklet-free form: the pool's error stands.
           if (patch.kind !== 'sampler') throw error;
-          return {
-            instrument: await createSampleInstrument(context, id, patch, { voices, destination: master }),
-            degraded: 'simplified',
-          };
+          return { instrument: await sampleInstrument(id, patch, voices), degraded: 'simplified' };
         }
         // As many voices as the pool can still place, without growing it.
         for (let fewer = voices - 1; fewer >= 1; fewer--) {
@@ -374,21 +381,13 @@ export async function createSongBank(
     resetForNewSong() {
       alive('resetForNewSong()');
       generation++;
-      for (const player of players) player.stop();
-      players.clear();
-      pending.clear();
-      for (const entry of entries.values()) drop(entry);
-      entries.clear();
+      dropEverything();
       pool?.reset();
     },
 
     dispose() {
       if (disposed) return;
-      for (const player of players) player.stop();
-      players.clear();
-      pending.clear();
-      for (const entry of entries.values()) drop(entry);
-      entries.clear();
+      dropEverything();
       pool?.dispose();
       master.disconnect();
       disposed = true;
@@ -421,11 +420,13 @@ export async function createSongBank(
           degraded: degradedList(),
         };
       }
+      // Without a pool, a dedicated instrument's worklet holds exactly its voices, and a
+      // simplified one holds voices but no worklet.
       let worklets = 0;
-      let allocated = 0;
+      let voices = 0;
       for (const [id, entry] of entries) {
         const own = entry.dedicated ? worklets++ : undefined;
-        allocated += entry.instrument.voices;
+        if (entry.dedicated || mode === 'simplified') voices += entry.instrument.voices;
         instruments.push({
           id,
           name: entry.name,
@@ -433,15 +434,12 @@ export async function createSongBank(
           ...(own === undefined ? {} : { worklet: own, start: 0 }),
         });
       }
-      const dedicatedVoices = [...entries.values()]
-        .filter((entry) => entry.dedicated)
-        .reduce((sum, entry) => sum + entry.instrument.voices, 0);
       return {
         mode,
         strategy: mode === 'dedicated' ? 'dedicated' : 'none',
         workletCount: worklets,
-        totalVoices: mode === 'simplified' ? allocated : dedicatedVoices,
-        allocatedVoices: mode === 'simplified' ? allocated : dedicatedVoices,
+        totalVoices: voices,
+        allocatedVoices: voices,
         freeVoices: 0,
         nodesCreated: dedicatedNodes,
         instruments,
