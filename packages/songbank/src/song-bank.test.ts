@@ -161,6 +161,26 @@ describe('SongBank lifecycle', () => {
     await expect(bank.prepareSong(song)).rejects.toBeInstanceOf(SongBankError);
   });
 
+  it('the latest ensureInstrument wins, even when it asks for what is already installed', async () => {
+    const context = offline(0.05);
+    const bank = await createSongBank(context, { AudioWorkletNode });
+    const [first, second] = songInstruments(defaultSong());
+    const installed = await bank.ensureInstrument('x', first!.patch, { voices: 4 });
+    // A different patch starts loading, then the caller asks for the installed one again.
+    const older = bank.ensureInstrument('x', second!.patch, { voices: 4 });
+    await expect(bank.ensureInstrument('x', first!.patch, { voices: 4 })).resolves.toBe(installed);
+    await expect(older).rejects.toMatchObject({ code: 'STALE_REQUEST' });
+    expect(bank.instrument('x')).toBe(installed);
+    // Same patch, other voice count: a new request, not the one in flight.
+    const four = bank.ensureInstrument('x', second!.patch, { voices: 4 });
+    const eight = bank.ensureInstrument('x', second!.patch, { voices: 8 });
+    await expect(four).rejects.toMatchObject({ code: 'STALE_REQUEST' });
+    expect((await eight).voices).toBe(8);
+    expect(bank.getStats()).toMatchObject({ allocatedVoices: 8 });
+    await context.startRendering();
+    bank.dispose();
+  });
+
   it('a bad file rejects with SongLoadError and keeps the loaded instruments', async () => {
     const context = offline(0.05);
     const bank = await createSongBank(context, { AudioWorkletNode });

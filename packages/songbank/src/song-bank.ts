@@ -212,7 +212,10 @@ export async function createSongBank(
       : undefined;
 
   const entries = new Map<string, Entry>();
-  const pending = new Map<string, { patch: InstrumentPatch; promise: Promise<Instrument>; token: object }>();
+  const pending = new Map<
+    string,
+    { patch: InstrumentPatch; voices: number; promise: Promise<Instrument>; token: object }
+  >();
   const players = new Set<SongPlayer>();
   /** Pool ids held by live instruments and by requests still loading. */
   const poolIds = new Set<string>();
@@ -309,10 +312,14 @@ export async function createSongBank(
       // A degraded instrument counts as what was asked for, so asking again does not rebuild it.
       const had = existing?.degraded?.requested ?? existing?.instrument.voices;
       if (existing !== undefined && existing.patch === patch && had === voices) {
+        // The latest call wins: an older request still loading something else for this
+        // id is now stale and must not replace what this call returns.
+        pending.delete(id);
         return existing.instrument;
       }
       const inFlight = pending.get(id);
-      if (inFlight !== undefined && inFlight.patch === patch) return inFlight.promise;
+      if (inFlight !== undefined && inFlight.patch === patch && inFlight.voices === voices)
+        return inFlight.promise;
       const started = generation;
       const token = {};
       // A replaced instrument keeps sounding until its successor is ready, so the two
@@ -357,7 +364,7 @@ export async function createSongBank(
         });
         return instrument;
       })();
-      pending.set(id, { patch, promise, token });
+      pending.set(id, { patch, voices, promise, token });
       promise.catch(() => {
         if (pending.get(id)?.token === token) pending.delete(id);
       });
