@@ -1,11 +1,12 @@
 // The voice engine that runs inside one AudioWorkletNode. It holds N voices and up to
 // M slots; a slot is one instrument (a sampler or a small synth) with its own patch and
 // its own sample memory, and renders into its own stereo buffer so that instruments
-// sharing a node never mix inside it.
+// sharing a node never mix inside it (or, when the host asks for one shared output,
+// into a single buffer that holds their sum).
 //
 // Everything lives in raw linear memory at offsets computed once by `init`, so the
-// render path touches no allocator: voices, patch records, the per-slot output buffers,
-// then a heap for sample data managed by a free list that grows memory only when no
+// render path touches no allocator: voices, patch records, the output buffers and
+// their written-this-quantum flags, then a heap for sample data managed by a free list that grows memory only when no
 // free block fits. A patch record is filled when a load arrives and a voice plays one
 // record into one slot's output; the host decides which record is current for a slot
 // at each frame, so a load can be scheduled while the slot's previous patch still plays.
@@ -82,6 +83,10 @@ let sampleRate: f64 = 48000;
 let voicesBase: usize = 0;
 let recordsBase: usize = 0;
 let outputsBase: usize = 0;
+/** Output buffer pairs: one per slot, or one that every slot shares. */
+let outputCount: i32 = 0;
+/** 1 where the output buffer pair was written this quantum (u8 per output). */
+let touchedBase: usize = 0;
 let heapStart: usize = 0;
 let freeHead: usize = 0;
 let endedCount: i32 = 0;
@@ -106,17 +111,23 @@ function align8(n: usize): usize {
   return (n + 7) & ~(<usize>7);
 }
 
-/** Lays out voices, patch records and slot outputs; returns 0, or -1 if memory cannot grow. */
-export function init(voices: i32, slots: i32, records: i32, rate: f64): i32 {
+/**
+ * Lays out voices, patch records and outputs; returns 0, or -1 if memory cannot grow.
+ * With `shared` set, every slot renders into one stereo output (their sum); otherwise
+ * each slot has its own.
+ */
+export function init(voices: i32, slots: i32, records: i32, rate: f64, shared: i32): i32 {
   voiceCount = voices;
   slotCount = slots;
   recordCount = records;
   sampleRate = rate;
+  outputCount = shared !== 0 ? 1 : slots;
   const base = align8(__heap_base);
   voicesBase = base;
   recordsBase = voicesBase + <usize>(voices * VOICE_STRIDE);
   outputsBase = recordsBase + <usize>(records * PATCH_STRIDE);
-  heapStart = align8(outputsBase + <usize>(slots * 2 * QUANTUM * 4));
+  touchedBase = outputsBase + <usize>(outputCount * 2 * QUANTUM * 4);
+  heapStart = align8(touchedBase + <usize>outputCount);
   const end = (<usize>memory.size()) << 16;
   if (heapStart + 4096 > end) {
     const pages = <i32>((heapStart + 4096 - end + 65535) >> 16);
@@ -135,9 +146,14 @@ export function memoryBytes(): i32 {
   return <i32>(memory.size() << 16);
 }
 
-/** Address of a slot's left output buffer (128 f32); the right one follows it. */
-export function outputPtr(slot: i32): usize {
-  return outputsBase + <usize>(slot * 2 * QUANTUM * 4);
+/** Address of output `index`'s left buffer (128 f32); the right one follows it. */
+export function outputPtr(index: i32): usize {
+  return outputsBase + <usize>(index * 2 * QUANTUM * 4);
+}
+
+/** Address of the per-output flags (u8) saying which outputs were written this quantum. */
+export function touchedPtr(): usize {
+  return touchedBase;
 }
 
 // ---- sample memory: address-ordered free list with coalescing ----
@@ -498,9 +514,14 @@ export function takeEnded(voice: i32): i32 {
 
 // ---- rendering ----
 
-/** Zeroes every slot's output buffers; called once per quantum. */
+/** Zeroes the outputs written in the last quantum (the others still hold zeros); once per quantum. */
 export function beginQuantum(): void {
-  memory.fill(outputsBase, 0, <usize>(slotCount * 2 * QUANTUM * 4));
+  for (let o = 0; o < outputCount; o++) {
+    const flag = touchedBase + <usize>o;
+    if (load<u8>(flag) === 0) continue;
+    memory.fill(outputPtr(o), 0, <usize>(2 * QUANTUM * 4));
+    store<u8>(flag, 0);
+  }
 }
 
 function readSample(data: usize, format: i32, i: i32): f32 {
@@ -513,6 +534,62 @@ function markEnded(p: usize, frame: i32): void {
   vset(p, V_ACTIVE, 0);
   if (vget(p, V_ENDED) === 0) endedCount++;
   vset(p, V_ENDED, <f64>(frame + 1));
+}
+
+// Results of fastSpan, which returns two values.
+let spanPos: f64 = 0;
+let spanFrame: i32 = 0;
+
+/**
+ * Renders frames from `i` while the read position stays below `safeEnd` (so both points
+ * of the interpolation lie inside the sample and no loop or end check is needed), with
+ * the sample format fixed at compile time. Same arithmetic, in the same order, as the
+ * general per-frame path, so both give identical output.
+ */
+@inline
+function fastSpan<T>(
+  data: usize,
+  linear: bool,
+  outL: usize,
+  outR: usize,
+  gl: f32,
+  gr: f32,
+  step: f64,
+  pos: f64,
+  i: i32,
+  to: i32,
+  safeEnd: f64,
+): void {
+  const scale: f32 = isInteger<T>() ? (sizeof<T>() === 1 ? <f32>1 / 128 : <f32>1 / 32768) : 1;
+  const shift = <usize>alignof<T>();
+  if (linear) {
+    while (i < to && pos < safeEnd) {
+      const idx = <i32>pos;
+      const at = data + ((<usize>idx) << shift);
+      let s: f32 = isInteger<T>() ? <f32>load<T>(at) * scale : <f32>load<T>(at);
+      const s1: f32 = isInteger<T>() ? <f32>load<T>(at + sizeof<T>()) * scale : <f32>load<T>(at + sizeof<T>());
+      s += (s1 - s) * <f32>(pos - <f64>idx);
+      const ol = outL + ((<usize>i) << 2);
+      const or = outR + ((<usize>i) << 2);
+      store<f32>(ol, load<f32>(ol) + s * gl);
+      store<f32>(or, load<f32>(or) + s * gr);
+      pos += step;
+      i++;
+    }
+  } else {
+    while (i < to && pos < safeEnd) {
+      const at = data + ((<usize>(<i32>pos)) << shift);
+      const s: f32 = isInteger<T>() ? <f32>load<T>(at) * scale : <f32>load<T>(at);
+      const ol = outL + ((<usize>i) << 2);
+      const or = outR + ((<usize>i) << 2);
+      store<f32>(ol, load<f32>(ol) + s * gl);
+      store<f32>(or, load<f32>(or) + s * gr);
+      pos += step;
+      i++;
+    }
+  }
+  spanPos = pos;
+  spanFrame = i;
 }
 
 function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, to: i32): void {
@@ -528,27 +605,40 @@ function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, 
   const gl = <f32>vget(p, V_GAIN_L);
   const gr = <f32>vget(p, V_GAIN_R);
   const step = vget(p, V_STEP);
+  // Below this position a frame reads two points inside the sample: the fast path.
+  const safeEnd = <f64>(endI - 1);
   let pos = vget(p, V_POS);
-  for (let i = from; i < to; i++) {
-    const idx = <i32>pos;
-    let s = readSample(data, format, idx);
-    if (linear) {
-      const nextIdx = idx + 1;
-      let s1: f32 = 0;
-      if (nextIdx < endI) s1 = readSample(data, format, nextIdx);
-      else if (looped) s1 = readSample(data, format, loopStartI);
-      s += (s1 - s) * <f32>(pos - <f64>idx);
+  let i = from;
+  while (i < to) {
+    if (pos < safeEnd) {
+      if (format === 1) fastSpan<i8>(data, linear, outL, outR, gl, gr, step, pos, i, to, safeEnd);
+      else if (format === 2) fastSpan<i16>(data, linear, outL, outR, gl, gr, step, pos, i, to, safeEnd);
+      else fastSpan<f32>(data, linear, outL, outR, gl, gr, step, pos, i, to, safeEnd);
+      pos = spanPos;
+      i = spanFrame;
+    } else {
+      // The last frame before the end: the second point comes from the loop start (or is 0).
+      const idx = <i32>pos;
+      let s = readSample(data, format, idx);
+      if (linear) {
+        const nextIdx = idx + 1;
+        let s1: f32 = 0;
+        if (nextIdx < endI) s1 = readSample(data, format, nextIdx);
+        else if (looped) s1 = readSample(data, format, loopStartI);
+        s += (s1 - s) * <f32>(pos - <f64>idx);
+      }
+      const ol = outL + ((<usize>i) << 2);
+      const or = outR + ((<usize>i) << 2);
+      store<f32>(ol, load<f32>(ol) + s * gl);
+      store<f32>(or, load<f32>(or) + s * gr);
+      pos += step;
+      i++;
     }
-    const ol = outL + ((<usize>i) << 2);
-    const or = outR + ((<usize>i) << 2);
-    store<f32>(ol, load<f32>(ol) + s * gl);
-    store<f32>(or, load<f32>(or) + s * gr);
-    pos += step;
     if (pos >= end) {
       if (looped) {
         while (pos >= end) pos -= loopLen;
       } else {
-        markEnded(p, i + 1);
+        markEnded(p, i);
         break;
       }
     }
@@ -635,9 +725,10 @@ export function render(from: i32, to: i32): void {
   for (let v = 0; v < voiceCount; v++) {
     const p = voicePtr(v);
     if (vget(p, V_ACTIVE) === 0) continue;
-    const slot = <i32>vget(p, V_SLOT);
+    const output = outputCount === 1 ? 0 : <i32>vget(p, V_SLOT);
+    store<u8>(touchedBase + <usize>output, 1);
     const a = recordPtr(<i32>vget(p, V_RECORD));
-    const outL = outputPtr(slot);
+    const outL = outputPtr(output);
     const outR = outL + <usize>(QUANTUM * 4);
     if (vget(a, P_KIND) === KIND_SAMPLER) renderSampler(p, a, outL, outR, from, to);
     else renderSynth(p, a, outL, outR, from, to);

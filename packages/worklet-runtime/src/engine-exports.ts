@@ -3,9 +3,13 @@
 /** Functions and memory exported by the engine module. */
 export interface EngineExports {
   readonly memory: WebAssembly.Memory;
-  init(voices: number, slots: number, records: number, sampleRate: number): number;
+  /** shared = 1: every slot renders into output 0. */
+  init(voices: number, slots: number, records: number, sampleRate: number, shared: number): number;
   memoryBytes(): number;
-  outputPtr(slot: number): number;
+  /** Output `index`'s left buffer; the right one follows it. */
+  outputPtr(index: number): number;
+  /** Per-output u8 flags: 1 where the output was written this quantum. */
+  touchedPtr(): number;
   alloc(bytes: number): number;
   free(ptr: number): void;
   freeBytes(): number;

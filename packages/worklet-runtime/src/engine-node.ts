@@ -19,8 +19,10 @@ export type AudioWorkletNodeConstructor = new (
 /** How to build one engine node. */
 export interface EngineNodeOptions {
   readonly voices: number;
-  /** Slots, one stereo output each. */
+  /** Slots, one stereo output each (or one shared output, see sharedOutput). */
   readonly slots: number;
+  /** The node has a single stereo output carrying the sum of all its slots. */
+  readonly sharedOutput?: boolean | undefined;
   /** Defaults to the global AudioWorkletNode (browsers); pass node-web-audio-api's in Node. */
   readonly AudioWorkletNode?: AudioWorkletNodeConstructor | undefined;
   /** Errors the processor reports for messages nobody awaits. */
@@ -61,6 +63,8 @@ export class EngineNode {
   readonly node: AudioWorkletNode;
   readonly voices: number;
   readonly slots: number;
+  /** Whether all slots share output 0. */
+  readonly sharedOutput: boolean;
   readonly context: BaseAudioContext;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -73,6 +77,7 @@ export class EngineNode {
     this.node = node;
     this.voices = options.voices;
     this.slots = options.slots;
+    this.sharedOutput = options.sharedOutput === true;
     this.onError = options.onError;
     this.onEnded = options.onEnded;
     node.port.onmessage = (event: MessageEvent<FromProcessor>) => this.receive(event.data);
@@ -88,11 +93,18 @@ export class EngineNode {
   static async create(context: BaseAudioContext, options: EngineNodeOptions): Promise<EngineNode> {
     const ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
     const [module] = await Promise.all([engineModule(), addProcessorModule(context)]);
-    const processorOptions: EngineProcessorOptions = { module, voices: options.voices };
+    const sharedOutput = options.sharedOutput === true;
+    const processorOptions: EngineProcessorOptions = {
+      module,
+      voices: options.voices,
+      slots: options.slots,
+      sharedOutput,
+    };
+    const outputs = sharedOutput ? 1 : options.slots;
     const node = new ctor(context, PROCESSOR_NAME, {
       numberOfInputs: 0,
-      numberOfOutputs: options.slots,
-      outputChannelCount: new Array<number>(options.slots).fill(2),
+      numberOfOutputs: outputs,
+      outputChannelCount: new Array<number>(outputs).fill(2),
       processorOptions,
     });
     return new EngineNode(context, node, options);

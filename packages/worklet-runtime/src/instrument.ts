@@ -38,7 +38,10 @@ export interface NoteOffEvent {
 export interface Instrument {
   readonly id: string;
   readonly voices: number;
-  /** This instrument's own GainNode: route, meter or mute it freely. */
+  /**
+   * This instrument's own GainNode: route, meter or mute it freely. In a pool created
+   * with `outputs: 'shared'` it is the pool's mix bus, which carries every instrument.
+   */
   readonly output: AudioNode;
   /** Schedules a note; returns the voice used. */
   noteOn(event: NoteOnEvent): number;

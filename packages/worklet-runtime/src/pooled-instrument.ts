@@ -51,7 +51,7 @@ export class PooledInstrument extends SlotInstrument {
         frame: old.engine.frameAt(old.engine.context.currentTime),
         slot: old.slot,
       });
-      old.engine.node.disconnect(this.output, old.slot, 0);
+      if (!old.engine.sharedOutput) old.engine.node.disconnect(this.output, old.slot, 0);
     } catch {
       // The old node may already be gone; nothing of it is left to free.
     }

@@ -32,6 +32,10 @@ declare abstract class AudioWorkletProcessor {
 export interface EngineProcessorOptions {
   readonly module: WebAssembly.Module;
   readonly voices: number;
+  /** Slots (instruments) the engine hosts; defaults to the node's number of outputs. */
+  readonly slots?: number;
+  /** Every slot renders into output 0 (their sum) instead of an output of its own. */
+  readonly sharedOutput?: boolean;
 }
 
 interface ProcessorConstruction {
@@ -61,8 +65,15 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   private readonly voiceSlot: Int32Array;
   private readonly freeRecords: Int32Array;
   private freeRecordCount = 0;
+  /** Output buffers: one per slot, or one shared by every slot. */
+  private readonly outputCount: number;
   private readonly left: Float32Array[] = [];
   private readonly right: Float32Array[] = [];
+  /** Which outputs the engine wrote this quantum (a view on its memory). */
+  private touched: Uint8Array = new Uint8Array(0);
+  /** Which outputs hold sound from the last quantum, and the arrays they were written to. */
+  private readonly written: Uint8Array;
+  private readonly writtenTo: (Float32Array | undefined)[] = [];
   private viewsOf: ArrayBuffer | null = null;
   private readonly clock: Clock;
   /** last, total, max render time (ms), quanta. */
@@ -75,7 +86,9 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   constructor(options: ProcessorConstruction) {
     super();
     const opts = options.processorOptions;
-    this.slots = Math.max(1, options.numberOfOutputs ?? 1);
+    this.slots = Math.max(1, opts?.slots ?? options.numberOfOutputs ?? 1);
+    this.outputCount = opts?.sharedOutput === true ? 1 : this.slots;
+    this.written = new Uint8Array(this.outputCount);
     this.voices = opts?.voices ?? 16;
     this.starts = new Int32Array(this.slots);
     this.counts = new Int32Array(this.slots);
@@ -92,7 +105,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
       if (!opts || !(opts.module instanceof WebAssembly.Module))
         throw new Error('processorOptions.module is not a WebAssembly.Module');
       engine = new WebAssembly.Instance(opts.module, {}).exports as unknown as EngineExports;
-      if (engine.init(this.voices, this.slots, records, sampleRate) !== 0)
+      if (engine.init(this.voices, this.slots, records, sampleRate, this.outputCount === 1 ? 1 : 0) !== 0)
         throw new Error('engine memory cannot grow');
     } catch (error) {
       this.failed = String(error);
@@ -129,11 +142,12 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   private refreshViews(): void {
     const buffer = this.engine.memory.buffer;
     if (buffer === this.viewsOf) return;
-    for (let s = 0; s < this.slots; s++) {
-      const p = this.engine.outputPtr(s);
-      this.left[s] = new Float32Array(buffer, p, QUANTUM);
-      this.right[s] = new Float32Array(buffer, p + QUANTUM * 4, QUANTUM);
+    for (let o = 0; o < this.outputCount; o++) {
+      const p = this.engine.outputPtr(o);
+      this.left[o] = new Float32Array(buffer, p, QUANTUM);
+      this.right[o] = new Float32Array(buffer, p + QUANTUM * 4, QUANTUM);
     }
+    this.touched = new Uint8Array(buffer, this.engine.touchedPtr(), this.outputCount);
     this.viewsOf = buffer;
   }
 
@@ -407,15 +421,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
     }
     if (pos < QUANTUM) e.render(pos, QUANTUM);
     if (e.endedPending() > 0) this.reportEnded(base);
-    const n = Math.min(outputs.length, this.slots);
-    for (let s = 0; s < n; s++) {
-      const out = outputs[s];
-      if (!out) continue;
-      const l = out[0];
-      const r = out[1];
-      if (l) l.set(this.left[s] as Float32Array);
-      if (r) r.set(this.right[s] as Float32Array);
-    }
+    this.copyOut(outputs);
     if (clock) {
       const dt = clock.now() - t0;
       const t = this.timing;
@@ -425,6 +431,33 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
     }
     this.timing[3] = (this.timing[3] as number) + 1;
     return true;
+  }
+
+  /**
+   * Copies the outputs the engine wrote. A silent output is zeroed once, after the last
+   * quantum it sounded in (some hosts hand back the same arrays without clearing them),
+   * and then left alone, so idle slots cost nothing.
+   */
+  private copyOut(outputs: Float32Array[][]): void {
+    const n = Math.min(outputs.length, this.outputCount);
+    const touched = this.touched;
+    for (let o = 0; o < n; o++) {
+      const out = outputs[o];
+      const l = out?.[0];
+      if (!out || !l) continue;
+      const r = out[1];
+      if (touched[o] === 1) {
+        l.set(this.left[o] as Float32Array);
+        if (r) r.set(this.right[o] as Float32Array);
+        this.written[o] = 1;
+        this.writtenTo[o] = l;
+      } else if (this.written[o] === 1 || this.writtenTo[o] !== l) {
+        l.fill(0);
+        if (r) r.fill(0);
+        this.written[o] = 0;
+        this.writtenTo[o] = l;
+      }
+    }
   }
 
   /** Tells the main thread which voices stopped on their own (rare; only then does it post). */

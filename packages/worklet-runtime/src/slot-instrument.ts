@@ -62,9 +62,9 @@ export abstract class SlotInstrument implements Instrument {
     this.finetune = patch.kind === 'sampler' ? patch.finetune : 0;
   }
 
-  /** Connects slot `slot` of `engine` to this instrument's output. */
+  /** Connects slot `slot` of `engine` to this instrument's output (a shared output is wired by its pool). */
   protected static wire(placement: SlotPlacement, output: GainNode): void {
-    placement.engine.node.connect(output, placement.slot, 0);
+    if (!placement.engine.sharedOutput) placement.engine.node.connect(output, placement.slot, 0);
   }
 
   protected where(method: string): string {
@@ -137,11 +137,12 @@ export abstract class SlotInstrument implements Instrument {
     const { engine, slot } = this.placement;
     try {
       engine.post({ type: 'release', frame: engine.frameAt(engine.context.currentTime), slot });
-      engine.node.disconnect(this.output, slot, 0);
+      if (!engine.sharedOutput) engine.node.disconnect(this.output, slot, 0);
     } catch {
       // The node may already be gone (its pool was disposed); there is nothing left to free.
     }
-    this.output.disconnect();
+    // A shared output belongs to the pool and carries the other instruments too.
+    if (!engine.sharedOutput) this.output.disconnect();
     this.released();
   }
 

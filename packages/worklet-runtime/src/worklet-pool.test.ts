@@ -21,22 +21,28 @@ afterEach(renderPending);
 
 const node = { AudioWorkletNode: NodeAudioWorkletNode };
 
+/** Each of the four test samplers rendered alone, on a worklet of its own, in a context of its own. */
+async function soloRenders(frames: number): Promise<[Float32Array, Float32Array][]> {
+  const patches = fourSamplers();
+  const solo: [Float32Array, Float32Array][] = [];
+  for (let k = 0; k < 4; k++) {
+    const ctx = offlineContext(frames);
+    const inst = await createDedicatedInstrument(ctx, `i${k}`, patches[k] as SamplerPatch, {
+      voices: 4,
+      ...node,
+    });
+    play(inst, k);
+    await inst.flush();
+    solo.push(channels(await ctx.startRendering()));
+  }
+  return solo;
+}
+
 describe('WorkletPool in node-web-audio-api', () => {
   it('isolation: four samplers in one pooled worklet render exactly as each alone in its own worklet', async () => {
     const frames = 12000;
     const patches = fourSamplers();
-    // Solo renders: each instrument on a worklet of its own, in a context of its own.
-    const solo: [Float32Array, Float32Array][] = [];
-    for (let k = 0; k < 4; k++) {
-      const ctx = offlineContext(frames);
-      const inst = await createDedicatedInstrument(ctx, `i${k}`, patches[k] as SamplerPatch, {
-        voices: 4,
-        ...node,
-      });
-      play(inst, k);
-      await inst.flush();
-      solo.push(channels(await ctx.startRendering()));
-    }
+    const solo = await soloRenders(frames);
     // Pooled render: per-instrument outputs on channels 2k, 2k+1, and the graph's sum on 8, 9.
     const ctx = offlineContext(frames, 10);
     const merger = ctx.createChannelMerger(10);
@@ -81,6 +87,41 @@ describe('WorkletPool in node-web-audio-api', () => {
     }
     expect(energy).toBeGreaterThan(1000); // the comparison is of real sound
     expect(worst).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('shared outputs: one stereo output per worklet carries exactly the sum of the instruments alone', async () => {
+    const frames = 12000;
+    const solo = await soloRenders(frames);
+    const ctx = offlineContext(frames);
+    const pool = await createWorkletPool(ctx, { outputs: 'shared', voicesPerWorklet: 8, ...node });
+    // A fifth instrument in the second worklet is disposed before the render: its slot
+    // falls silent and the others play on through the same bus.
+    const patches = [...fourSamplers(), loopedSampler()];
+    const instruments = [];
+    for (const [k, p] of patches.entries())
+      instruments.push(await pool.createInstrument(`i${k}`, p, { voices: 4 }));
+    instruments.forEach((inst, k) => play(inst, k % 4));
+    instruments[4]?.dispose();
+    await pool.flush();
+    expect(pool.stats().nodesCreated).toBe(3);
+    expect(new Set(instruments.map((i) => i.output)).size).toBe(1);
+    for (let w = 0; w < 3; w++) expect((await pool.engineNode(w))?.node.numberOfOutputs).toBe(1);
+    const out = channels(await ctx.startRendering());
+    let worst = 0;
+    let energy = 0;
+    for (let c = 0; c < 2; c++) {
+      for (let i = 0; i < frames; i++) {
+        const expected = solo.reduce((a, s) => a + (s[c]?.[i] as number), 0);
+        worst = Math.max(worst, Math.abs((out[c]?.[i] as number) - expected));
+        energy += Math.abs(expected);
+      }
+    }
+    expect(energy).toBeGreaterThan(1000);
+    expect(worst).toBeLessThanOrEqual(1e-6);
+    await expect(createWorkletPool(ctx, { outputs: 'mixed' as 'shared', ...node })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('"mixed"'),
+    });
   });
 
   it.each([

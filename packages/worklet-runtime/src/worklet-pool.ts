@@ -33,6 +33,15 @@ export interface WorkletPoolOptions {
   readonly AudioWorkletNode?: AudioWorkletNodeConstructor;
   /** Errors the audio thread reports for messages nobody awaits (default: console.error). */
   readonly onError?: (error: WorkletRuntimeError) => void;
+  /**
+   * 'per-instrument' (default): every instrument has an output node of its own, for
+   * routing, gain, mute or analysis per instrument. 'shared': each worklet has a single
+   * stereo output carrying the sum of its instruments, and every instrument's `output`
+   * is the pool's one mix bus. The sum is the same; what changes is the cost, because
+   * every output channel of an AudioWorkletNode is copied each quantum (in
+   * node-web-audio-api as much as a third of a whole node's cost per stereo pair).
+   */
+  readonly outputs?: 'per-instrument' | 'shared';
 }
 
 /** What one worklet's processor last reported. */
@@ -83,6 +92,8 @@ export class WorkletPool {
   private readonly onError: ((error: WorkletRuntimeError) => void) | undefined;
   private readonly alignment: number;
   private readonly slotsPerNode: number;
+  /** The one output of every instrument in 'shared' output mode. */
+  private readonly bus: GainNode | null;
   private readonly nodes: (Node | null)[] = [];
   /** Live instruments, and a unique token per createInstrument call still loading. */
   private readonly instruments = new Map<string, PooledInstrument | Loading>();
@@ -113,6 +124,15 @@ export class WorkletPool {
     // aligned strategies need fewer outputs per node; one instrument per node needs one.
     this.alignment = strategy.name === 'dedicated' ? voicesPerWorklet : (strategy.alignment ?? 1);
     this.slotsPerNode = Math.ceil(voicesPerWorklet / this.alignment);
+    const outputs = options.outputs ?? 'per-instrument';
+    if (outputs !== 'per-instrument' && outputs !== 'shared') {
+      throw new WorkletRuntimeError(
+        'INVALID_ARGUMENT',
+        `createWorkletPool: outputs must be 'per-instrument' or 'shared', got ${JSON.stringify(outputs)}`,
+      );
+    }
+    this.bus = outputs === 'shared' ? context.createGain() : null;
+    this.bus?.connect(this.destination);
     this.core.on('worklet-added', ({ index }) => this.materialise(index));
     this.core.on('worklet-removed', ({ index }) => this.retire(index));
   }
@@ -129,12 +149,14 @@ export class WorkletPool {
       ready: EngineNode.create(this.context, {
         voices: this.core.voicesPerWorklet,
         slots: this.slotsPerNode,
+        sharedOutput: this.bus !== null,
         AudioWorkletNode: this.ctor,
         onError: this.onError,
         onEnded: (e) => node.slots[e.slot]?.voiceEnded(e.voice, e.frame / this.context.sampleRate),
         onFailure: (reason) => this.fail(index, node, reason),
       }).then((engine) => {
         node.engine = engine;
+        if (this.bus !== null) engine.node.connect(this.bus);
         return engine;
       }),
     };
@@ -287,8 +309,11 @@ export class WorkletPool {
       }
       // A reset sent after the load empties the slot again in the processor (the port keeps order).
       if (this.disposed || this.instruments.get(id) !== token) throw overtaken();
-      const output = this.context.createGain();
-      output.connect(this.destination);
+      let output = this.bus;
+      if (output === null) {
+        output = this.context.createGain();
+        output.connect(this.destination);
+      }
       const instrument = new PooledInstrument(
         id,
         voices,
@@ -435,6 +460,7 @@ export class WorkletPool {
     this.reset();
     this.disposed = true;
     for (let i = 0; i < this.nodes.length; i++) this.retire(i);
+    this.bus?.disconnect();
   }
 }
 

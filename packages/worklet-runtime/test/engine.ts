@@ -7,10 +7,11 @@ import type { EngineExports } from '../src/engine-exports.js';
 const wasmPath = resolve(dirname(fileURLToPath(import.meta.url)), '../build/engine.wasm');
 const module = new WebAssembly.Module(readFileSync(wasmPath));
 
-/** A fresh engine with `voices` voices, `slots` slots and 4 records per slot. */
-export function createEngine(voices = 16, slots = 4, rate = 48000): EngineExports {
+/** A fresh engine with `voices` voices, `slots` slots and 4 records per slot; `shared`: one output for all. */
+export function createEngine(voices = 16, slots = 4, rate = 48000, shared = false): EngineExports {
   const engine = new WebAssembly.Instance(module, {}).exports as unknown as EngineExports;
-  if (engine.init(voices, slots, slots * 4, rate) !== 0) throw new Error('engine init failed');
+  if (engine.init(voices, slots, slots * 4, rate, shared ? 1 : 0) !== 0)
+    throw new Error('engine init failed');
   return engine;
 }
 
@@ -47,7 +48,7 @@ export function loadSampler(
   return ptr;
 }
 
-/** Renders `quanta` quanta and returns slot `slot`'s left and right output, concatenated. */
+/** Renders `quanta` quanta and returns output `slot`'s left and right channel, concatenated. */
 export function renderSlot(
   engine: EngineExports,
   slot: number,
