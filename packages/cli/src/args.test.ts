@@ -10,6 +10,8 @@ describe('parseCommandLine', () => {
       strategy: 'fixed-blocks',
       pooling: true,
       simplified: false,
+      voicesPerWorklet: 16,
+      outputs: 'shared',
       seconds: undefined,
       sampleRate: 48_000,
       progress: true,
@@ -26,6 +28,10 @@ describe('parseCommandLine', () => {
       'best-fit',
       '--no-pooling',
       '--simplified',
+      '--voices-per-worklet',
+      '64',
+      '--outputs',
+      'per-instrument',
       '--seconds',
       '2.5',
       '--sample-rate',
@@ -38,6 +44,8 @@ describe('parseCommandLine', () => {
       strategy: 'best-fit',
       pooling: false,
       simplified: true,
+      voicesPerWorklet: 64,
+      outputs: 'per-instrument',
       seconds: 2.5,
       sampleRate: 44_100,
       progress: false,
@@ -50,6 +58,8 @@ describe('parseCommandLine', () => {
     expect(() => parseCommandLine(['play'])).toThrow(/unknown command "play"/);
     expect(() => parseCommandLine(['trace', 'a.mod', 'b.mod'])).toThrow(/at most one song file/);
     expect(() => parseCommandLine(['render', '--loud'])).toThrow(UsageError);
+    expect(() => parseCommandLine(['render', '--outputs', 'mixed'])).toThrow(/--outputs .*"mixed"/);
+    expect(() => parseCommandLine(['stats', '--voices-per-worklet', '0'])).toThrow(/--voices-per-worklet/);
   });
 
   it('treats no command as help', () => {

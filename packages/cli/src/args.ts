@@ -14,6 +14,8 @@ export interface RenderCommand {
   readonly strategy: string;
   readonly pooling: boolean;
   readonly simplified: boolean;
+  readonly voicesPerWorklet: number;
+  readonly outputs: 'shared' | 'per-instrument';
   readonly seconds: number | undefined;
   readonly sampleRate: number;
   readonly progress: boolean;
@@ -26,6 +28,8 @@ export interface InspectCommand {
   readonly strategy: string;
   readonly pooling: boolean;
   readonly simplified: boolean;
+  readonly voicesPerWorklet: number;
+  readonly outputs: 'shared' | 'per-instrument';
 }
 
 /** `workletpool help`. */
@@ -39,12 +43,16 @@ export type Command = RenderCommand | InspectCommand | HelpCommand;
 /** The text `workletpool help` prints. */
 export const USAGE = `usage:
   workletpool render [song.mod] [-o out.wav] [--strategy S] [--no-pooling] [--simplified]
+                     [--voices-per-worklet N] [--outputs shared|per-instrument]
                      [--seconds N] [--sample-rate R] [--no-progress]
   workletpool trace [song.mod]     print the playback trace (time row frame chan period note ins vol pan)
   workletpool stats [song.mod]     print how the song's instruments are placed in the pool
 
 Without a song file, the bundled default song is used.
-Strategies: fixed-blocks (default), best-fit, first-fit, dedicated.`;
+Strategies: fixed-blocks (default), best-fit, first-fit, dedicated.
+Voices per worklet: 16 by default, at most 64. Outputs: shared (default; the CLI writes
+only the mix, so each worklet has one stereo output) or per-instrument (an output node
+per instrument, as apps that route or meter instruments use).`;
 
 function positiveNumber(name: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined;
@@ -53,6 +61,12 @@ function positiveNumber(name: string, text: string | undefined, integer: boolean
     throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}; got "${text}"`);
   }
   return value;
+}
+
+function outputsOf(text: string | undefined): 'shared' | 'per-instrument' {
+  if (text === undefined) return 'shared';
+  if (text === 'shared' || text === 'per-instrument') return text;
+  throw new UsageError(`--outputs must be shared or per-instrument; got "${text}"`);
 }
 
 /** Parses `argv` (without node and the script path). */
@@ -82,6 +96,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
     strategy: values.strategy ?? 'fixed-blocks',
     pooling: !values['no-pooling'],
     simplified: values.simplified ?? false,
+    voicesPerWorklet: positiveNumber('voices-per-worklet', values['voices-per-worklet'], true) ?? 16,
+    outputs: outputsOf(values.outputs),
   };
   if (command !== 'render') return { command, ...common };
   return {
@@ -104,6 +120,8 @@ function parse(args: string[]) {
       strategy: { type: 'string' },
       'no-pooling': { type: 'boolean' },
       simplified: { type: 'boolean' },
+      'voices-per-worklet': { type: 'string' },
+      outputs: { type: 'string' },
       seconds: { type: 'string' },
       'sample-rate': { type: 'string' },
       'no-progress': { type: 'boolean' },

@@ -34,6 +34,42 @@ describe('workletpool render', () => {
     expect(samples.some((s) => Math.abs(s) > 1000)).toBe(true);
   });
 
+  it('writes the same WAV with shared or per-instrument outputs and with 64-voice worklets', () => {
+    const render = (name: string, ...flags: string[]) => {
+      const out = join(work, name);
+      const { status, stdout, stderr } = run(
+        'render',
+        '-o',
+        out,
+        '--seconds',
+        '3',
+        '--no-progress',
+        ...flags,
+      );
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+      return { stdout, wav: readFileSync(out) };
+    };
+    const shared = render('shared.wav');
+    const perInstrument = render('per-instrument.wav', '--outputs', 'per-instrument');
+    const wide = render('wide.wav', '--voices-per-worklet', '64');
+    expect(wide.stdout).toMatch(
+      /1 worklets, 64 voices \(32 allocated, 32 free\), 1 AudioWorkletNodes created/,
+    );
+    const samples = (wav: Buffer) => new Int16Array(wav.buffer, wav.byteOffset + 44, (wav.length - 44) / 2);
+    const reference = samples(shared.wav);
+    expect(reference.some((x) => Math.abs(x) > 1000)).toBe(true);
+    // The same sum, added in another order: at most one step of 16-bit rounding apart.
+    for (const other of [perInstrument, wide]) {
+      const got = samples(other.wav);
+      expect(got.length).toBe(reference.length);
+      let worst = 0;
+      for (let i = 0; i < got.length; i++)
+        worst = Math.max(worst, Math.abs((got[i] as number) - (reference[i] as number)));
+      expect(worst).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('gives each instrument its own worklet with --no-pooling', () => {
     const { status, stdout } = run(
       'render',

@@ -83,6 +83,8 @@ async function run(command: Command): Promise<void> {
     strategy,
     pooling: command.pooling,
     simplifiedMod: command.simplified,
+    voicesPerWorklet: command.voicesPerWorklet,
+    outputs: command.outputs,
   });
   try {
     if (command.command === 'stats') {

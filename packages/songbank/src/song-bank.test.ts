@@ -115,19 +115,25 @@ describe('SongBank with the default song', () => {
     for (const [id, value] of energies) expect(value, `instrument ${id}`).toBeGreaterThan(1e-4);
   });
 
-  it('sounds the same pooled, dedicated and simplified (null test)', async () => {
+  it('sounds the same pooled, dedicated, pooled with shared outputs and simplified (null test)', async () => {
     const seconds = 6;
     const pooled = await renderMix(song, seconds, { pooling: true });
     const dedicated = await renderMix(song, seconds, { pooling: false });
+    const shared = await renderMix(song, seconds, { outputs: 'shared', voicesPerWorklet: 64 });
     const simplified = await renderMix(song, seconds, { simplifiedMod: true });
     const total = energy(pooled[0]!) + energy(pooled[1]!);
     expect(total).toBeGreaterThan(1);
-    for (let channel = 0; channel < 2; channel++) {
-      let maxDiff = 0;
-      const a = pooled[channel]!;
-      const b = dedicated[channel]!;
-      for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
-      expect(maxDiff, `pooled vs dedicated, channel ${channel}`).toBeLessThan(1e-6);
+    for (const [name, other] of [
+      ['dedicated', dedicated],
+      ['shared outputs on one 64-voice worklet', shared],
+    ] as const) {
+      for (let channel = 0; channel < 2; channel++) {
+        let maxDiff = 0;
+        const a = pooled[channel]!;
+        const b = other[channel]!;
+        for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+        expect(maxDiff, `pooled vs ${name}, channel ${channel}`).toBeLessThan(1e-6);
+      }
     }
     // AudioBufferSourceNode resamples with its own interpolation, so the simplified path
     // matches to within a small residual rather than bit for bit.

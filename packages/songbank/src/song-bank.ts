@@ -38,6 +38,13 @@ export interface SongBankOptions {
   readonly voicesPerWorklet?: number;
   /** Most worklets the pool may create (default unbounded). */
   readonly maxWorklets?: number;
+  /**
+   * Outputs of a pooled bank's instruments (default 'per-instrument': each has its own
+   * node, for mute, solo or meters). 'shared' gives each worklet one stereo output with
+   * the sum of its instruments, which renders faster and sounds the same in the mix;
+   * see worklet-runtime's WorkletPoolOptions.outputs.
+   */
+  readonly outputs?: 'per-instrument' | 'shared';
   /** Play MOD samples with AudioBufferSourceNodes, no worklet at all (default false). */
   readonly simplifiedMod?: boolean;
   /** Stereo separation of the LRRL channel panning, 0 (mono) to 1 (hard, as on an Amiga); default 1. */
@@ -208,6 +215,7 @@ export async function createSongBank(
           voicesPerWorklet,
           ...nodeOption,
           ...(options.maxWorklets === undefined ? {} : { maxWorklets: options.maxWorklets }),
+          ...(options.outputs === undefined ? {} : { outputs: options.outputs }),
         })
       : undefined;
 
