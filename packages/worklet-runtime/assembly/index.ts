@@ -546,7 +546,6 @@ let spanFrame: i32 = 0;
  * the sample format fixed at compile time. Same arithmetic, in the same order, as the
  * general per-frame path, so both give identical output.
  */
-@inline
 function fastSpan<T>(
   data: usize,
   linear: bool,
@@ -567,7 +566,9 @@ function fastSpan<T>(
       const idx = <i32>pos;
       const at = data + ((<usize>idx) << shift);
       let s: f32 = isInteger<T>() ? <f32>load<T>(at) * scale : <f32>load<T>(at);
-      const s1: f32 = isInteger<T>() ? <f32>load<T>(at + sizeof<T>()) * scale : <f32>load<T>(at + sizeof<T>());
+      const s1: f32 = isInteger<T>()
+        ? <f32>load<T>(at + sizeof<T>()) * scale
+        : <f32>load<T>(at + sizeof<T>());
       s += (s1 - s) * <f32>(pos - <f64>idx);
       const ol = outL + ((<usize>i) << 2);
       const or = outR + ((<usize>i) << 2);

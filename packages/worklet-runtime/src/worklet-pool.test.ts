@@ -100,7 +100,7 @@ describe('WorkletPool in node-web-audio-api', () => {
     const instruments = [];
     for (const [k, p] of patches.entries())
       instruments.push(await pool.createInstrument(`i${k}`, p, { voices: 4 }));
-    instruments.forEach((inst, k) => play(inst, k % 4));
+    for (const [k, inst] of instruments.entries()) play(inst, k % 4);
     instruments[4]?.dispose();
     await pool.flush();
     expect(pool.stats().nodesCreated).toBe(3);
