@@ -1,7 +1,8 @@
 // Render benchmark: x real time of 7 and 31 sampler instruments (4 voices each, same
-// notes) pooled vs dedicated, beside the same numbers of empty worklets, in
-// node-web-audio-api and in headless Chromium, printed as one table from one run.
-// WORKLETPOOL_BENCH_SECONDS (audio seconds per node-web-audio-api render, default 2),
+// notes) pooled (per-instrument outputs, and one shared output per worklet) vs
+// dedicated, beside the same numbers of empty worklets, in node-web-audio-api and in
+// headless Chromium, printed as one table from one run.
+// WORKLETPOOL_BENCH_SECONDS (audio seconds per node-web-audio-api render, default 10),
 // WORKLETPOOL_BENCH_CHROMIUM_SECONDS (per Chromium render, default 20) and
 // WORKLETPOOL_BENCH_RUNS (repetitions, the fastest taken, default 3) tune it;
 // WORKLETPOOL_BENCH_ENGINES=node or =chromium runs one engine only.
@@ -16,12 +17,12 @@ import { renderScenario } from './scenario.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 // Chromium renders far faster than node-web-audio-api's worklets, so it renders longer
 // audio to keep timer noise small.
-const seconds = Number(process.env.WORKLETPOOL_BENCH_SECONDS ?? 2);
+const seconds = Number(process.env.WORKLETPOOL_BENCH_SECONDS ?? 10);
 const chromiumSeconds = Number(process.env.WORKLETPOOL_BENCH_CHROMIUM_SECONDS ?? 20);
 const runs = Number(process.env.WORKLETPOOL_BENCH_RUNS ?? 3);
 const engines = (process.env.WORKLETPOOL_BENCH_ENGINES ?? 'node,chromium').split(',');
 const SIZES = [7, 31];
-const MODES = ['pooled', 'dedicated', 'empty-pooled', 'empty-dedicated'];
+const MODES = ['pooled', 'pooled-shared', 'dedicated', 'empty-pooled', 'empty-dedicated'];
 
 // The fastest of the runs: on a shared machine interference only ever adds time.
 const best = (xs) => Math.min(...xs);
@@ -68,6 +69,7 @@ async function measure(runOne, audioSeconds) {
       n,
       pooledNodes: nodes('pooled'),
       pooled: ms('pooled'),
+      pooledShared: ms('pooled-shared'),
       dedicated: ms('dedicated'),
       emptyPooled: ms('empty-pooled'),
       emptyDedicated: ms('empty-dedicated'),
@@ -84,6 +86,7 @@ function table(results) {
   const header = [
     'engine',
     'instr',
+    'pooled outputs',
     'nodes pooled/ded.',
     'pooled xRT',
     'dedicated xRT',
@@ -97,23 +100,29 @@ function table(results) {
   for (const { engine, rows, seconds: audioSeconds } of results) {
     const xrt = xrtOf(audioSeconds);
     for (const r of rows) {
-      const ratio = r.dedicated / r.pooled;
-      const emptyRatio = r.emptyDedicated / r.emptyPooled;
-      const efficiency = ratio / emptyRatio;
-      const speedTarget = engine === 'node-web-audio-api' ? (r.n === 7 ? 3 : 3.5) : null;
-      const met = efficiency >= 0.85 && (speedTarget === null || ratio >= speedTarget);
-      lines.push([
-        engine,
-        String(r.n),
-        `${r.pooledNodes}/${r.n}`,
-        sig(xrt(r.pooled)),
-        sig(xrt(r.dedicated)),
-        `${fmt(ratio, 2)}x`,
-        `${sig(xrt(r.emptyPooled))} / ${sig(xrt(r.emptyDedicated))}`,
-        `${fmt(emptyRatio, 2)}x`,
-        `${fmt(efficiency * 100, 0)}%`,
-        `${speedTarget === null ? '' : `>=${speedTarget}x, `}>=85%: ${met ? 'met' : 'NOT met'}`,
-      ]);
+      for (const [outputs, pooled] of [
+        ['per instrument', r.pooled],
+        ['shared', r.pooledShared],
+      ]) {
+        const ratio = r.dedicated / pooled;
+        const emptyRatio = r.emptyDedicated / r.emptyPooled;
+        const efficiency = ratio / emptyRatio;
+        const speedTarget = engine === 'node-web-audio-api' ? (r.n === 7 ? 3 : 3.5) : null;
+        const met = efficiency >= 0.85 && (speedTarget === null || ratio >= speedTarget);
+        lines.push([
+          engine,
+          String(r.n),
+          outputs,
+          `${r.pooledNodes}/${r.n}`,
+          sig(xrt(pooled)),
+          sig(xrt(r.dedicated)),
+          `${fmt(ratio, 2)}x`,
+          `${sig(xrt(r.emptyPooled))} / ${sig(xrt(r.emptyDedicated))}`,
+          `${fmt(emptyRatio, 2)}x`,
+          `${fmt(efficiency * 100, 0)}%`,
+          `${speedTarget === null ? '' : `>=${speedTarget}x, `}>=85%: ${met ? 'met' : 'NOT met'}`,
+        ]);
+      }
     }
   }
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));

@@ -1,7 +1,8 @@
 // One benchmark scenario, shared by the node-web-audio-api run and the Chromium page:
 // N sampler instruments of 4 voices playing the same held notes, rendered offline,
-// as pooled instruments, as dedicated instruments, or as N empty worklets (the node-count
-// floor: what a render costs when worklets do nothing at all).
+// as pooled instruments (each with its own output, or sharing one output per worklet),
+// as dedicated instruments, or as empty worklets (the node-count floor: what a render
+// costs when worklets do nothing at all).
 import { createDedicatedInstrument, createWorkletPool } from '../dist/index.js';
 
 const RATE = 48000;
@@ -43,8 +44,9 @@ export async function renderScenario(audio, mode, instruments, seconds) {
       : { AudioWorkletNode: audio.AudioWorkletNode };
   let nodes = 0;
   let memory = [];
-  if (mode === 'pooled') {
-    const pool = await createWorkletPool(context, { strategy: 'fixed-blocks', ...inject });
+  if (mode === 'pooled' || mode === 'pooled-shared') {
+    const outputs = mode === 'pooled' ? 'per-instrument' : 'shared';
+    const pool = await createWorkletPool(context, { strategy: 'fixed-blocks', outputs, ...inject });
     for (let k = 0; k < instruments; k++)
       playNotes(await pool.createInstrument(`i${k}`, sample(k), { voices: 4 }));
     await pool.flush();
