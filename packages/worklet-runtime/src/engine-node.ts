@@ -165,18 +165,21 @@ export class EngineNode {
     await this.request({ type: 'ping' });
   }
 
-  /** Whether the processor answers a ping within `timeoutMs` (a hung or dead one does not). */
-  async answers(timeoutMs: number): Promise<boolean> {
-    if (this.disposed) return false;
+  /**
+   * Pings the processor: resolves with the number of quanta it has rendered, or null when
+   * it does not answer within `timeoutMs` (a hung or dead one does not).
+   */
+  async probe(timeoutMs: number): Promise<number | null> {
+    if (this.disposed) return null;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), timeoutMs);
     });
     try {
       return await Promise.race([
-        this.flush().then(
-          () => true,
-          () => false,
+        this.request({ type: 'ping' }).then(
+          (reply) => (reply.type === 'pong' ? reply.quanta : null),
+          () => null,
         ),
         late,
       ]);

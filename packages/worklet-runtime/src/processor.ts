@@ -186,7 +186,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
     const q = this.queue;
     switch (m.type) {
       case 'ping':
-        this.reply({ type: 'pong', id: m.id });
+        this.reply({ type: 'pong', id: m.id, quanta: this.timing[3] as number });
         return;
       case 'fail-for-test':
         if (m.mode === 'throw') this.failNext = true;

@@ -213,6 +213,8 @@ export interface ReportReply {
 export interface PongReply {
   readonly type: 'pong';
   readonly id: number;
+  /** process() calls completed so far: a processor the host stopped calling stops counting. */
+  readonly quanta: number;
 }
 
 /** Every message the processor may send. */

@@ -81,6 +81,8 @@ interface Node {
   engine: EngineNode | null;
   /** Instrument in each slot. */
   readonly slots: (PooledInstrument | null)[];
+  /** What the last health check saw: quanta the processor had rendered, at which context time. */
+  lastProbe?: { readonly quanta: number; readonly time: number };
 }
 
 /** Instruments sharing a few AudioWorkletNodes, placed by a pool-core strategy. */
@@ -217,22 +219,42 @@ export class WorkletPool {
   }
 
   /**
-   * Pings every node; a node that does not answer within `timeoutMs` is replaced like
-   * one that fired `processorerror`. Resolves with the indices being replaced; call it
-   * periodically on a running context (an offline context answers only between renders).
+   * Pings every node. A node that does not answer within `timeoutMs` is replaced like
+   * one that fired `processorerror`, and so is one whose processor had been rendering
+   * but rendered nothing since the last check while the context's clock moved on (a
+   * host that stops calling a failed processor without firing `processorerror`).
+   * Resolves with the indices being replaced; call it periodically on a running context
+   * (an offline context answers only between renders).
    */
   async checkHealth(timeoutMs = 1000): Promise<number[]> {
     this.where('checkHealth');
-    const silent = await Promise.all(
-      this.nodes.map(async (node, index) => {
-        if (node === null || node.engine === null || this.recovering.has(index)) return -1;
-        return (await node.engine.answers(timeoutMs)) ? -1 : index;
+    const quantum = 128 / this.context.sampleRate;
+    const verdicts = await Promise.all(
+      this.nodes.map(async (node): Promise<string | null> => {
+        if (node === null || node.engine === null) return null;
+        const time = this.context.currentTime;
+        const quanta = await node.engine.probe(timeoutMs);
+        if (quanta === null) return `no answer to a ping within ${timeoutMs} ms`;
+        const last = node.lastProbe;
+        node.lastProbe = { quanta, time };
+        // Two quanta of context time with no process() call, from a processor that was rendering.
+        if (
+          last !== undefined &&
+          last.quanta > 0 &&
+          quanta === last.quanta &&
+          time - last.time >= 2 * quantum
+        ) {
+          return `its processor rendered nothing in ${(time - last.time).toFixed(3)} s of context time`;
+        }
+        return null;
       }),
     );
-    const failed = silent.filter((index) => index >= 0);
-    for (const index of failed) {
+    const failed: number[] = [];
+    for (const [index, reason] of verdicts.entries()) {
       const node = this.nodes[index];
-      if (node) this.fail(index, node, `no answer to a ping within ${timeoutMs} ms`);
+      if (reason === null || !node || this.recovering.has(index)) continue;
+      failed.push(index);
+      this.fail(index, node, reason);
     }
     return failed;
   }

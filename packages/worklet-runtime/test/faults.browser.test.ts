@@ -37,21 +37,27 @@ function failMidRender(mode: 'throw' | 'hang'): Promise<Outcome> {
 }
 
 describe('fault recovery in Chromium', () => {
-  it('a processor that stops answering mid-render is replaced; its instrument plays again, the other worklet never stops', async () => {
-    const result = await failMidRender('hang');
-    expect(result).toMatchObject({
-      replacements: 1,
-      nodesCreated: 3,
-      sameRanges: true,
-      otherNodeKept: true,
-      errors: [],
-    });
-    const [aBefore, aFailed, aAfter] = result.a as [number, number, number];
-    expect(aBefore).toBeGreaterThan(0.1);
-    expect(aFailed).toBeLessThan(1e-6);
-    expect(aAfter).toBeGreaterThan(0.1);
-    for (const level of result.b) expect(level).toBeGreaterThan(0.1);
-  });
+  it.each([
+    ['stops answering', 'hang'],
+    ['throws in process()', 'throw'],
+  ] as const)(
+    'a processor that %s mid-render is replaced; its instrument plays again, the other worklet never stops',
+    async (_, mode) => {
+      const result = await failMidRender(mode);
+      expect(result).toMatchObject({
+        replacements: 1,
+        nodesCreated: 3,
+        sameRanges: true,
+        otherNodeKept: true,
+        errors: [],
+      });
+      const [aBefore, aFailed, aAfter] = result.a as [number, number, number];
+      expect(aBefore).toBeGreaterThan(0.1);
+      expect(aFailed).toBeLessThan(1e-6);
+      expect(aAfter).toBeGreaterThan(0.1);
+      for (const level of result.b) expect(level).toBeGreaterThan(0.1);
+    },
+  );
 
   it('logs no console errors', () => {
     expect(page.errors).toEqual([]);

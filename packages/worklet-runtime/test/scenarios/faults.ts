@@ -53,11 +53,16 @@ export async function failMidRender(mode: 'throw' | 'hang'): Promise<{
   const failing = await pool.engineNode(0);
   const other = await pool.engineNode(1);
   void ctx.suspend(0.25).then(async () => {
+    // Both processors have been rendering: the health check's baseline.
+    await pool.checkHealth(200);
     await failing?.request({ type: 'fail-for-test', mode });
     if (mode === 'hang') await pool.checkHealth(200);
     await ctx.resume();
   });
   void ctx.suspend(0.5).then(async () => {
+    // A processor that threw: replaced on processorerror where the host fires it, else
+    // when the health check finds it stopped rendering.
+    if (mode === 'throw' && pool.stats().replacements === 0) await pool.checkHealth(200);
     for (let i = 0; i < 500 && pool.stats().replacements === 0; i++) await sleep(10);
     await pool.recovered();
     a.noteOn({ time: 0.55, period: 300 });
