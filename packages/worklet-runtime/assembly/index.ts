@@ -77,7 +77,6 @@ const HEADER: u32 = 8;
 const MIN_SPLIT: u32 = 64;
 
 let voiceCount: i32 = 0;
-let slotCount: i32 = 0;
 let recordCount: i32 = 0;
 let sampleRate: f64 = 48000;
 let voicesBase: usize = 0;
@@ -118,7 +117,6 @@ function align8(n: usize): usize {
  */
 export function init(voices: i32, slots: i32, records: i32, rate: f64, shared: i32): i32 {
   voiceCount = voices;
-  slotCount = slots;
   recordCount = records;
   sampleRate = rate;
   outputCount = shared !== 0 ? 1 : slots;
