@@ -559,36 +559,30 @@ function fastSpan<T>(
 ): void {
   const scale: f32 = isInteger<T>() ? (sizeof<T>() === 1 ? <f32>1 / 128 : <f32>1 / 32768) : 1;
   const shift = <usize>alignof<T>();
-  if (linear) {
-    while (i < to && pos < safeEnd) {
-      const idx = <i32>pos;
-      const at = data + ((<usize>idx) << shift);
-      let s: f32 = isInteger<T>() ? <f32>load<T>(at) * scale : <f32>load<T>(at);
+  while (i < to && pos < safeEnd) {
+    const idx = <i32>pos;
+    const at = data + ((<usize>idx) << shift);
+    let s: f32 = isInteger<T>() ? <f32>load<T>(at) * scale : <f32>load<T>(at);
+    if (linear) {
       const s1: f32 = isInteger<T>()
         ? <f32>load<T>(at + sizeof<T>()) * scale
         : <f32>load<T>(at + sizeof<T>());
       s += (s1 - s) * <f32>(pos - <f64>idx);
-      const ol = outL + ((<usize>i) << 2);
-      const or = outR + ((<usize>i) << 2);
-      store<f32>(ol, load<f32>(ol) + s * gl);
-      store<f32>(or, load<f32>(or) + s * gr);
-      pos += step;
-      i++;
     }
-  } else {
-    while (i < to && pos < safeEnd) {
-      const at = data + ((<usize>(<i32>pos)) << shift);
-      const s: f32 = isInteger<T>() ? <f32>load<T>(at) * scale : <f32>load<T>(at);
-      const ol = outL + ((<usize>i) << 2);
-      const or = outR + ((<usize>i) << 2);
-      store<f32>(ol, load<f32>(ol) + s * gl);
-      store<f32>(or, load<f32>(or) + s * gr);
-      pos += step;
-      i++;
-    }
+    mixInto(outL, outR, i, s, gl, gr);
+    pos += step;
+    i++;
   }
   spanPos = pos;
   spanFrame = i;
+}
+
+/** Adds `s`, scaled by each side's gain, into frame `i` of a stereo output. */
+function mixInto(outL: usize, outR: usize, i: i32, s: f32, gl: f32, gr: f32): void {
+  const ol = outL + ((<usize>i) << 2);
+  const or = outR + ((<usize>i) << 2);
+  store<f32>(ol, load<f32>(ol) + s * gl);
+  store<f32>(or, load<f32>(or) + s * gr);
 }
 
 function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, to: i32): void {
@@ -626,10 +620,7 @@ function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, 
         else if (looped) s1 = readSample(data, format, loopStartI);
         s += (s1 - s) * <f32>(pos - <f64>idx);
       }
-      const ol = outL + ((<usize>i) << 2);
-      const or = outR + ((<usize>i) << 2);
-      store<f32>(ol, load<f32>(ol) + s * gl);
-      store<f32>(or, load<f32>(or) + s * gr);
+      mixInto(outL, outR, i, s, gl, gr);
       pos += step;
       i++;
     }
