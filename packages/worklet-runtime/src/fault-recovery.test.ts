@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeAudioWorkletNode, RATE } from '../test/node-audio.js';
 import { loopedSampler } from '../test/patches.js';
 import type { WorkletRuntimeError } from './errors.js';
-import { createWorkletPool, type WorkletPool } from './worklet-pool.js';
+import { createWorkletPool, type WorkletPool, type WorkletPoolOptions } from './worklet-pool.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -31,12 +31,13 @@ afterEach(async () => {
 });
 
 /** Two worklets of four voices: 'a' fills worklet 0, 'b' worklet 1, both holding a looped note. */
-async function twoWorklets(errors: WorkletRuntimeError[]) {
+async function twoWorklets(errors: WorkletRuntimeError[], options: Partial<WorkletPoolOptions> = {}) {
   const pool = await createWorkletPool(context as unknown as BaseAudioContext, {
     AudioWorkletNode: NodeAudioWorkletNode,
     voicesPerWorklet: 4,
     strategy: 'best-fit',
     onError: (e) => errors.push(e),
+    ...options,
   });
   const a = await pool.createInstrument('a', loopedSampler(), { voices: 3 });
   const b = await pool.createInstrument('b', loopedSampler(), { voices: 4 });
@@ -110,6 +111,32 @@ describe('fault recovery (node-web-audio-api, running context)', () => {
     // An instrument created after the recovery lands in the free voice of the new node.
     const c = await pool.createInstrument('c', loopedSampler(), { voices: 1 });
     expect(c.worklet).toBe(0);
+    expect(errors).toEqual([]);
+    pool.dispose();
+  });
+
+  it('with shared outputs, wires the replacement node to the pool bus', async () => {
+    const errors: WorkletRuntimeError[] = [];
+    const analyser = context.createAnalyser();
+    analyser.connect(context.destination);
+    const { pool, a, b } = await twoWorklets(errors, {
+      outputs: 'shared',
+      destination: analyser as unknown as AudioNode,
+    });
+    const level = () => {
+      const data = new Float32Array(analyser.fftSize);
+      analyser.getFloatTimeDomainData(data);
+      return Math.max(...data.map(Math.abs));
+    };
+    (await pool.engineNode(0))?.post({ type: 'fail-for-test', mode: 'throw' });
+    await until('the replacement', () => pool.stats().replacements === 1);
+    await pool.recovered();
+    // Only the restored instrument sounds now: whatever the bus carries comes from the new node.
+    b.noteOff({ time: context.currentTime });
+    await until('silence', () => level() === 0);
+    a.noteOn({ time: context.currentTime + 0.01, voice: 0, period: 320, volume: 64 });
+    await a.flush();
+    await until('the restored instrument on the bus', () => level() > 0.1);
     expect(errors).toEqual([]);
     pool.dispose();
   });

@@ -232,25 +232,28 @@ describe('WorkletPool in node-web-audio-api', () => {
     await ctx.startRendering();
   });
 
-  it('compaction moves instruments into fewer nodes, releases the emptied node, and the moved ones play', async () => {
-    const ctx = offlineContext(4800);
-    const pool = await createWorkletPool(ctx, node);
-    for (let i = 0; i < 8; i++) await pool.createInstrument(`i${i}`, loopedSampler(), { voices: 4 });
-    for (const id of ['i0', 'i1', 'i2', 'i4']) pool.instrument(id)?.dispose();
-    const plan = await pool.compact();
-    expect(plan.removedWorklets).toEqual([1]);
-    expect(plan.moves.map((m) => m.owner).sort()).toEqual(['i5', 'i6', 'i7']);
-    const stats = pool.stats();
-    expect([stats.workletCount, stats.liveNodes, stats.nodesCreated]).toEqual([1, 1, 2]);
-    const moved = pool.instrument('i7');
-    expect(moved?.worklet).toBe(0);
-    moved?.noteOn({ time: 0, period: 428, pan: -1 });
-    pool.instrument('i3')?.noteOn({ time: 0, period: 428, pan: 1 });
-    await pool.flush();
-    const [left, right] = channels(await ctx.startRendering());
-    expect(Math.max(...left.map(Math.abs))).toBeGreaterThan(0.5);
-    expect(Math.max(...right.map(Math.abs))).toBeGreaterThan(0.5);
-  });
+  it.each(['per-instrument', 'shared'] as const)(
+    'compaction moves instruments into fewer nodes, releases the emptied node, and the moved ones play (%s outputs)',
+    async (outputs) => {
+      const ctx = offlineContext(4800);
+      const pool = await createWorkletPool(ctx, { outputs, ...node });
+      for (let i = 0; i < 8; i++) await pool.createInstrument(`i${i}`, loopedSampler(), { voices: 4 });
+      for (const id of ['i0', 'i1', 'i2', 'i4']) pool.instrument(id)?.dispose();
+      const plan = await pool.compact();
+      expect(plan.removedWorklets).toEqual([1]);
+      expect(plan.moves.map((m) => m.owner).sort()).toEqual(['i5', 'i6', 'i7']);
+      const stats = pool.stats();
+      expect([stats.workletCount, stats.liveNodes, stats.nodesCreated]).toEqual([1, 1, 2]);
+      const moved = pool.instrument('i7');
+      expect(moved?.worklet).toBe(0);
+      moved?.noteOn({ time: 0, period: 428, pan: -1 });
+      pool.instrument('i3')?.noteOn({ time: 0, period: 428, pan: 1 });
+      await pool.flush();
+      const [left, right] = channels(await ctx.startRendering());
+      expect(Math.max(...left.map(Math.abs))).toBeGreaterThan(0.5);
+      expect(Math.max(...right.map(Math.abs))).toBeGreaterThan(0.5);
+    },
+  );
 
   it('fails cleanly: pool exhausted, duplicate ids and bad patches change nothing', async () => {
     const ctx = offlineContext(256);
