@@ -44,6 +44,12 @@ function patchFor(cycle: number, k: number): InstrumentPatch {
     : { kind: 'sampler', data, loopStart: frames / 2, loopLength: frames / 2 };
 }
 
+/** A long list of figures shortened to its first and last ten. */
+function perRound(values: readonly number[]): string {
+  if (values.length <= 24) return values.join(' ');
+  return `${values.slice(0, 10).join(' ')} ... ${values.slice(-10).join(' ')}`;
+}
+
 describe(`SongBank soak: ${SECONDS} s of offline audio`, () => {
   it(
     'creates and tears down instruments every few seconds; memory levels off and no voice leaks',
@@ -144,7 +150,7 @@ describe(`SongBank soak: ${SECONDS} s of offline audio`, () => {
         `soak: ${SECONDS} s of audio in ${wallSeconds.toFixed(1)} s, ${CYCLES} rounds, ${created} instruments created, ` +
           `${tornDown} torn down, ${notes} notes; WASM memory ${mib(samples[0]?.memoryBytes ?? 0)} MiB after round 0, ` +
           `${mib(settled)} MiB max of the first half, ${mib(last?.memoryBytes ?? 0)} MiB at the last round ` +
-          `(KiB per round: ${samples.map((s) => s.memoryBytes / 1024).join(' ')}); JS heap after GC ` +
+          `(KiB per round: ${perRound(samples.map((s) => s.memoryBytes / 1024))}); JS heap after GC ` +
           `${mib(samples[1]?.heapUsed ?? 0)} MiB at round 1, ${mib(last?.heapUsed ?? 0)} MiB at the last round; ` +
           `worklets ${last?.workletCount}; at the end ${final?.allocatedVoices} voices allocated, ${final?.sounding} sounding`,
       );
