@@ -166,10 +166,11 @@ export class EngineNode {
   }
 
   /**
-   * Pings the processor: resolves with the number of quanta it has rendered, or null when
-   * it does not answer within `timeoutMs` (a hung or dead one does not).
+   * Pings the processor: resolves with the quanta it has rendered and the audio thread's
+   * frame at that moment, or null when it does not answer within `timeoutMs` (a hung or
+   * dead one does not).
    */
-  async probe(timeoutMs: number): Promise<number | null> {
+  async probe(timeoutMs: number): Promise<{ readonly quanta: number; readonly frame: number } | null> {
     if (this.disposed) return null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<null>((resolve) => {
@@ -178,7 +179,7 @@ export class EngineNode {
     try {
       return await Promise.race([
         this.request({ type: 'ping' }).then(
-          (reply) => (reply.type === 'pong' ? reply.quanta : null),
+          (reply) => (reply.type === 'pong' ? { quanta: reply.quanta, frame: reply.frame } : null),
           () => null,
         ),
         late,

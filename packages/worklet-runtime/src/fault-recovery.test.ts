@@ -105,6 +105,12 @@ describe('fault recovery (node-web-audio-api, running context)', () => {
     await pool.recovered();
     expect(pool.stats()).toMatchObject({ workletCount: 2, liveNodes: 2, nodesCreated: 3, replacements: 1 });
     expect(await pool.checkHealth(1000)).toEqual([]);
+    // Healthy nodes stay: checks in quick succession, and overlapping ones, replace nothing.
+    for (let i = 0; i < 5; i++) expect(await pool.checkHealth(1000)).toEqual([]);
+    expect((await Promise.all([pool.checkHealth(1000), pool.checkHealth(1000)])).flat()).toEqual([]);
+    await sleep(50);
+    expect(await pool.checkHealth(1000)).toEqual([]);
+    expect(pool.stats().replacements).toBe(1);
     a.noteOn({ time: context.currentTime + 0.01, voice: 2, period: 250 });
     await a.flush();
     await voicesBecome(pool, 0, [1, 0, 0, 0]);

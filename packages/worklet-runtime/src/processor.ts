@@ -186,7 +186,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
     const q = this.queue;
     switch (m.type) {
       case 'ping':
-        this.reply({ type: 'pong', id: m.id, quanta: this.timing[3] as number });
+        this.reply({ type: 'pong', id: m.id, quanta: this.timing[3] as number, frame: this.scopeFrame() });
         return;
       case 'fail-for-test':
         if (m.mode === 'throw') this.failNext = true;
@@ -398,12 +398,16 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
       this.failNext = false;
       throw new Error('fail-for-test: this processor was told to fail');
     }
-    if (this.failed !== null || this.hung) return true;
+    // Counted first, so a health check sees every call the host makes.
+    this.timing[3] = (this.timing[3] as number) + 1;
+    if (this.failed !== null || this.hung) {
+      this.copyOut(outputs, false);
+      return true;
+    }
     const clock = this.clock;
     const t0 = clock ? clock.now() : 0;
     const e = this.engine;
-    const cf = currentFrame;
-    const base = typeof cf === 'bigint' ? Number(cf) : cf;
+    const base = this.scopeFrame();
     const q = this.queue;
     e.beginQuantum();
     let pos = 0;
@@ -421,7 +425,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
     }
     if (pos < QUANTUM) e.render(pos, QUANTUM);
     if (e.endedPending() > 0) this.reportEnded(base);
-    this.copyOut(outputs);
+    this.copyOut(outputs, true);
     if (clock) {
       const dt = clock.now() - t0;
       const t = this.timing;
@@ -429,7 +433,6 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
       t[1] = (t[1] as number) + dt;
       if (dt > (t[2] as number)) t[2] = dt;
     }
-    this.timing[3] = (this.timing[3] as number) + 1;
     return true;
   }
 
@@ -438,7 +441,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
    * quantum it sounded in (some hosts hand back the same arrays without clearing them),
    * and then left alone, so idle slots cost nothing.
    */
-  private copyOut(outputs: Float32Array[][]): void {
+  private copyOut(outputs: Float32Array[][], rendered: boolean): void {
     const n = Math.min(outputs.length, this.outputCount);
     const touched = this.touched;
     for (let o = 0; o < n; o++) {
@@ -446,7 +449,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
       const l = out?.[0];
       if (!out || !l) continue;
       const r = out[1];
-      if (touched[o] === 1) {
+      if (rendered && touched[o] === 1) {
         l.set(this.left[o] as Float32Array);
         if (r) r.set(this.right[o] as Float32Array);
         this.written[o] = 1;
@@ -458,6 +461,12 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
         this.writtenTo[o] = l;
       }
     }
+  }
+
+  /** The render thread's current frame, as this scope sees it between quanta. */
+  private scopeFrame(): number {
+    const cf = currentFrame;
+    return typeof cf === 'bigint' ? Number(cf) : cf;
   }
 
   /** Tells the main thread which voices stopped on their own (rare; only then does it post). */

@@ -213,8 +213,10 @@ export interface ReportReply {
 export interface PongReply {
   readonly type: 'pong';
   readonly id: number;
-  /** process() calls completed so far: a processor the host stopped calling stops counting. */
+  /** process() calls so far: a processor the host stopped calling stops counting. */
   readonly quanta: number;
+  /** The audio thread's current frame when the ping was answered. */
+  readonly frame: number;
 }
 
 /** Every message the processor may send. */

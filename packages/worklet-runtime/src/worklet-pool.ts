@@ -81,8 +81,8 @@ interface Node {
   engine: EngineNode | null;
   /** Instrument in each slot. */
   readonly slots: (PooledInstrument | null)[];
-  /** What the last health check saw: quanta the processor had rendered, at which context time. */
-  lastProbe?: { readonly quanta: number; readonly time: number };
+  /** What the last health check saw: quanta the processor had rendered, at which audio-thread frame. */
+  lastProbe?: { readonly quanta: number; readonly frame: number };
 }
 
 /** Instruments sharing a few AudioWorkletNodes, placed by a pool-core strategy. */
@@ -221,40 +221,36 @@ export class WorkletPool {
   /**
    * Pings every node. A node that does not answer within `timeoutMs` is replaced like
    * one that fired `processorerror`, and so is one whose processor had been rendering
-   * but rendered nothing since the last check while the context's clock moved on (a
-   * host that stops calling a failed processor without firing `processorerror`).
-   * Resolves with the indices being replaced; call it periodically on a running context
-   * (an offline context answers only between renders).
+   * but was not called at all while the audio thread rendered two or more quanta since
+   * the last check (a host that stops calling a failed processor without firing
+   * `processorerror`). Both sides of that comparison are read on the audio thread, so
+   * bursty rendering cannot fake a stall. A node whose outputs lead nowhere the context
+   * pulls from is not rendered either: keep instruments connected towards the
+   * destination while checking. Resolves with the indices being replaced; call it
+   * periodically on a running context (an offline context answers only between renders).
    */
   async checkHealth(timeoutMs = 1000): Promise<number[]> {
     this.where('checkHealth');
-    const quantum = 128 / this.context.sampleRate;
     const verdicts = await Promise.all(
-      this.nodes.map(async (node): Promise<string | null> => {
+      this.nodes.map(async (node): Promise<{ node: Node; reason: string } | null> => {
         if (node === null || node.engine === null) return null;
-        const time = this.context.currentTime;
-        const quanta = await node.engine.probe(timeoutMs);
-        if (quanta === null) return `no answer to a ping within ${timeoutMs} ms`;
+        const probe = await node.engine.probe(timeoutMs);
+        if (probe === null) return { node, reason: `no answer to a ping within ${timeoutMs} ms` };
         const last = node.lastProbe;
-        node.lastProbe = { quanta, time };
-        // Two quanta of context time with no process() call, from a processor that was rendering.
-        if (
-          last !== undefined &&
-          last.quanta > 0 &&
-          quanta === last.quanta &&
-          time - last.time >= 2 * quantum
-        ) {
-          return `its processor rendered nothing in ${(time - last.time).toFixed(3)} s of context time`;
+        if (last === undefined || probe.frame > last.frame) node.lastProbe = probe;
+        const rendered = probe.frame - (last?.frame ?? probe.frame);
+        if (last !== undefined && last.quanta > 0 && probe.quanta === last.quanta && rendered >= 256) {
+          return { node, reason: `its processor was not called in ${rendered} rendered frames` };
         }
         return null;
       }),
     );
     const failed: number[] = [];
-    for (const [index, reason] of verdicts.entries()) {
-      const node = this.nodes[index];
-      if (reason === null || !node || this.recovering.has(index)) continue;
+    for (const [index, verdict] of verdicts.entries()) {
+      // The verdict is about the node that was pinged, which may have been replaced meanwhile.
+      if (verdict === null || this.nodes[index] !== verdict.node || this.recovering.has(index)) continue;
       failed.push(index);
-      this.fail(index, node, reason);
+      this.fail(index, verdict.node, verdict.reason);
     }
     return failed;
   }
