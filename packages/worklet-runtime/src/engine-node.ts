@@ -110,6 +110,16 @@ export class EngineNode {
     return new EngineNode(context, node, options);
   }
 
+  /** Routes slot `slot` to `output`. A shared output is wired once, by the pool, so there is nothing to do. */
+  connectSlot(slot: number, output: AudioNode): void {
+    if (!this.sharedOutput) this.node.connect(output, slot, 0);
+  }
+
+  /** Undoes connectSlot. */
+  disconnectSlot(slot: number, output: AudioNode): void {
+    if (!this.sharedOutput) this.node.disconnect(output, slot, 0);
+  }
+
   /** Context frame of a context time in seconds. */
   frameAt(time: number): number {
     return Math.max(0, Math.round(time * this.context.sampleRate));

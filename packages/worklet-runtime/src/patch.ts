@@ -2,7 +2,7 @@
 import { WorkletRuntimeError } from './errors.js';
 import { isLoop } from './loop.js';
 import { patchProblems } from './patch-schema.js';
-import type { PatchMessage, SampleFormat, Waveform } from './protocol.js';
+import type { PatchMessage, SampleFormat, SynthPatchMessage } from './protocol.js';
 
 /** A sampled instrument. Loops of 2 frames (1 word) or less mean no loop, as in ProTracker. */
 export interface SamplerPatch {
@@ -19,20 +19,8 @@ export interface SamplerPatch {
   readonly interpolation?: 'linear' | 'none';
 }
 
-/** A small subtractive synth voice. */
-export interface SynthPatch {
-  readonly kind: 'synth';
-  readonly waveform: Waveform;
-  /** Seconds. */
-  readonly attack: number;
-  readonly decay: number;
-  /** Level 0..1. */
-  readonly sustain: number;
-  readonly release: number;
-  /** Low-pass cutoff in Hz. */
-  readonly cutoff: number;
-  /** 0..1. */
-  readonly resonance: number;
+/** A small subtractive synth voice: the protocol's synth patch, with the volume optional. */
+export interface SynthPatch extends Omit<SynthPatchMessage, 'volume'> {
   /** Default note volume 0..64 (64). */
   readonly volume?: number;
 }

@@ -51,7 +51,7 @@ export class PooledInstrument extends SlotInstrument {
         frame: old.engine.frameAt(old.engine.context.currentTime),
         slot: old.slot,
       });
-      if (!old.engine.sharedOutput) old.engine.node.disconnect(this.output, old.slot, 0);
+      old.engine.disconnectSlot(old.slot, this.output);
     } catch {
       // The old node may already be gone; nothing of it is left to free.
     }

@@ -10,7 +10,7 @@ import { CommandQueue, Has, Op } from './command-queue.js';
 import type { EngineExports } from './engine-exports.js';
 import { PROCESSOR_NAME } from './processor-name.js';
 import {
-  FORMAT_CODE,
+  BYTES_PER_FRAME,
   type FromProcessor,
   type LoadMessage,
   type ProtocolErrorCode,
@@ -71,9 +71,8 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   private readonly right: Float32Array[] = [];
   /** Which outputs the engine wrote this quantum (a view on its memory). */
   private touched: Uint8Array = new Uint8Array(0);
-  /** Which outputs hold sound from the last quantum, and the arrays they were written to. */
-  private readonly written: Uint8Array;
-  private readonly writtenTo: (Float32Array | undefined)[] = [];
+  /** Per output, the host array known to hold silence (undefined once sound was written to it). */
+  private readonly silent: (Float32Array | undefined)[] = [];
   private viewsOf: ArrayBuffer | null = null;
   private readonly clock: Clock;
   /** last, total, max render time (ms), quanta. */
@@ -88,7 +87,6 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
     const opts = options.processorOptions;
     this.slots = Math.max(1, opts?.slots ?? options.numberOfOutputs ?? 1);
     this.outputCount = opts?.sharedOutput === true ? 1 : this.slots;
-    this.written = new Uint8Array(this.outputCount);
     this.voices = opts?.voices ?? 16;
     this.starts = new Int32Array(this.slots);
     this.counts = new Int32Array(this.slots);
@@ -269,7 +267,8 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
     const e = this.engine;
     const p = m.patch;
     if (p.kind === 'sampler') {
-      const bytes = p.frames * FORMAT_CODE[p.format];
+      const width = BYTES_PER_FRAME[p.format];
+      const bytes = p.frames * width;
       const ptr = e.alloc(bytes);
       if (ptr === 0) {
         this.freeRecordCount++;
@@ -281,7 +280,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
         record,
         ptr,
         p.frames,
-        FORMAT_CODE[p.format],
+        width,
         p.loopStart,
         p.loopLength,
         p.volume,
@@ -452,13 +451,11 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
       if (rendered && touched[o] === 1) {
         l.set(this.left[o] as Float32Array);
         if (r) r.set(this.right[o] as Float32Array);
-        this.written[o] = 1;
-        this.writtenTo[o] = l;
-      } else if (this.written[o] === 1 || this.writtenTo[o] !== l) {
+        this.silent[o] = undefined;
+      } else if (this.silent[o] !== l) {
         l.fill(0);
         if (r) r.fill(0);
-        this.written[o] = 0;
-        this.writtenTo[o] = l;
+        this.silent[o] = l;
       }
     }
   }

@@ -6,11 +6,8 @@ import { isLoop } from './loop.js';
 /** Sample formats the engine stores as they are (no conversion, no extra memory). */
 export type SampleFormat = 'int8' | 'int16' | 'float32';
 
-/** Bytes per frame of each sample format. */
+/** Bytes per frame of each sample format; the engine also takes this width as its format code. */
 export const BYTES_PER_FRAME: Readonly<Record<SampleFormat, number>> = { int8: 1, int16: 2, float32: 4 };
-
-/** Engine codes of the sample formats (the value is also the byte width). */
-export const FORMAT_CODE: Readonly<Record<SampleFormat, number>> = { int8: 1, int16: 2, float32: 4 };
 
 /** Synth waveforms in engine order. */
 export const WAVEFORMS = ['sine', 'square', 'saw', 'triangle', 'noise'] as const;
@@ -32,16 +29,21 @@ export interface SamplerPatchMessage {
   readonly interpolation: 'linear' | 'none';
 }
 
-/** A synth patch as sent to the processor. */
+/** A synth patch as sent to the processor: the user's patch with every default filled in. */
 export interface SynthPatchMessage {
   readonly kind: 'synth';
   readonly waveform: Waveform;
+  /** Seconds. */
   readonly attack: number;
   readonly decay: number;
+  /** Level 0..1. */
   readonly sustain: number;
   readonly release: number;
+  /** Low-pass cutoff in Hz. */
   readonly cutoff: number;
+  /** 0..1. */
   readonly resonance: number;
+  /** Default note volume 0..64 (64). */
   readonly volume: number;
 }
 

@@ -64,7 +64,7 @@ export abstract class SlotInstrument implements Instrument {
 
   /** Connects slot `slot` of `engine` to this instrument's output (a shared output is wired by its pool). */
   protected static wire(placement: SlotPlacement, output: GainNode): void {
-    if (!placement.engine.sharedOutput) placement.engine.node.connect(output, placement.slot, 0);
+    placement.engine.connectSlot(placement.slot, output);
   }
 
   protected where(method: string): string {
@@ -137,7 +137,7 @@ export abstract class SlotInstrument implements Instrument {
     const { engine, slot } = this.placement;
     try {
       engine.post({ type: 'release', frame: engine.frameAt(engine.context.currentTime), slot });
-      if (!engine.sharedOutput) engine.node.disconnect(this.output, slot, 0);
+      engine.disconnectSlot(slot, this.output);
     } catch {
       // The node may already be gone (its pool was disposed); there is nothing left to free.
     }

@@ -1,5 +1,6 @@
 // Page script for the Chromium suite: drives the built package in a real browser.
 import { createDedicatedInstrument } from '../../dist/index.js';
+import { firstSound, soundEnd } from '../signal.js';
 
 const RATE = 48000;
 const UNIT_PERIOD = 7093789.2 / (2 * RATE);
@@ -17,13 +18,7 @@ export async function noteAtFrame(frame: number): Promise<{ first: number; end: 
   inst.noteOn({ time: frame / RATE, period: UNIT_PERIOD });
   await inst.flush();
   const left = (await context.startRendering()).getChannelData(0);
-  let first = -1;
-  let end = 0;
-  left.forEach((x, i) => {
-    if (Math.abs(x) > 1e-9) {
-      if (first < 0) first = i;
-      end = i + 1;
-    }
-  });
+  const first = firstSound(left);
+  const end = soundEnd(left);
   return { first, end, sample10: (left[frame + 10] as number) * 128 - (data[10] as number) };
 }

@@ -2,6 +2,7 @@
 // driven through the built package. Every function returns plain data for the test.
 import { createDedicatedInstrument, createWorkletPool, type WorkletRuntimeError } from '../../dist/index.js';
 import { fourSamplers, loopedSampler, play } from '../patches.js';
+import { firstSound, soundEnd } from '../signal.js';
 
 const RATE = 48000;
 const UNIT_PERIOD = 7093789.2 / (2 * RATE);
@@ -95,14 +96,8 @@ export async function noteAtFrame(
   lead.noteOn({ time: frame / RATE, period: UNIT_PERIOD });
   await pool.flush();
   const left = (await ctx.startRendering()).getChannelData(0);
-  let first = -1;
-  let end = 0;
-  left.forEach((x, i) => {
-    if (Math.abs(x) > 1e-9) {
-      if (first < 0) first = i;
-      end = i + 1;
-    }
-  });
+  const first = firstSound(left);
+  const end = soundEnd(left);
   const exact = Array.from(data).every((v, i) => Math.abs(left[frame + i]! - v / 128) < 1e-6);
   return { first, end, exact, length: data.length };
 }
