@@ -1,3 +1,6 @@
+// Compaction as a plan, not an action: the pool computes which owners move where to empty
+// whole worklets, and the runtime carries the moves out (re-sending patches) at its own pace.
+
 import { type Allocation, type Layout, LayoutView } from './layout';
 import { askStrategy, checkPlacement } from './placement-check';
 import type { Strategy } from './strategy';

@@ -1,3 +1,6 @@
+// The pool's ground truth: which voices of which worklet each owner holds, kept as bit masks
+// so that free-run queries and placement checks stay cheap under churn.
+
 import type { FreeRun, PoolView } from './strategy';
 
 /** One voice range as the pool reports it. */

@@ -1,3 +1,6 @@
+// Strategies are user code: every placement one returns is checked here before anything is
+// committed, so a buggy strategy yields a typed INVALID_PLACEMENT, never a corrupt pool.
+
 import type { Layout } from './layout';
 import { PoolError } from './pool-error';
 import type { Placement, PlacementRequest, PoolView, Strategy } from './strategy';

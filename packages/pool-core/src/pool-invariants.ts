@@ -1,3 +1,6 @@
+// The rules every pool state must keep (bounds, engines, alignment, no overlap), written
+// once for the testing kit, the model-based suite and users' own strategy tests.
+
 import type { Allocation } from './layout';
 import { referenceStats } from './reference-view';
 import type { PoolSnapshot, PoolStats, VoicePool } from './voice-pool';

@@ -1,3 +1,6 @@
+// A model of the pool simple enough to trust, driven by fast-check commands beside the real
+// pool: any difference in outcome, or a broken invariant, is a failing run with a replay.
+
 import fc from 'fast-check';
 import type { Allocation } from './layout';
 import { PoolError } from './pool-error';

@@ -1,3 +1,6 @@
+// The laws any placement strategy must obey, packaged so a user can property-test a custom
+// strategy with one call, exactly as the built-in strategies are tested.
+
 import fc from 'fast-check';
 import { InvariantViolation } from './pool-invariants';
 import { type PoolConfig, poolCommands, runPoolModel } from './pool-model';

@@ -1,3 +1,6 @@
+// The allocator's public face: synchronous, deterministic decisions over the layout, so two
+// requests can never race to create a worklet; the runtime only materialises what it decides.
+
 import { type CompactionPlan, planCompaction } from './compaction';
 import { type Allocation, Layout, LayoutView } from './layout';
 import { askStrategy, checkPlacement } from './placement-check';

@@ -1,3 +1,5 @@
+// Best-fit keeps large runs free for large requests, at the cost of a search over every run.
+
 import type { Placement, PlacementRequest, PoolView, Strategy } from '@workletpool/pool-core';
 
 /** The smallest free run that fits; ties go to the lowest worklet, then the lowest voice (exact size). */

@@ -1,3 +1,5 @@
+// The unpooled layout as a strategy, so the legacy mode goes through the same pool and checks.
+
 import type { Placement, PlacementRequest, PoolView, Strategy } from '@workletpool/pool-core';
 
 /** One owner per worklet, from voice 0: the one-node-per-instrument layout. */

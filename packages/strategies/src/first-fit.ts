@@ -1,3 +1,5 @@
+// First-fit: the cheapest search, and the baseline the other strategies are measured against.
+
 import type { Placement, PlacementRequest, PoolView, Strategy } from '@workletpool/pool-core';
 
 /** The first free run that fits, scanning worklets then runs in order (exactly the voices asked for). */

@@ -1,3 +1,6 @@
+// Fixed blocks of four, aligned: the reference layout, cheap to place and free of small
+// fragments, paid for by rounding requests up.
+
 import {
   type Placement,
   type PlacementRequest,

@@ -1,3 +1,6 @@
+// Config names a strategy by string; this turns the name into a Strategy, and an unknown
+// name into an error that lists the known ones.
+
 import { PoolError, type Strategy } from '@workletpool/pool-core';
 import { bestFit } from './best-fit';
 import { dedicated } from './dedicated';
