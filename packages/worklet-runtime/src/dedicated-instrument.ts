@@ -11,6 +11,8 @@ export interface DedicatedInstrumentOptions {
   readonly destination?: AudioNode;
   /** AudioWorkletNode constructor (default: the global one; pass node-web-audio-api's in Node). */
   readonly AudioWorkletNode?: AudioWorkletNodeConstructor;
+  /** true (default): gains ramp and cut voices fade out over 1 ms; false: ProTracker-exact steps. */
+  readonly declick?: boolean;
 }
 
 /** An instrument with its own AudioWorkletNode (one engine, one slot). */
@@ -34,6 +36,7 @@ export class DedicatedInstrument extends SlotInstrument {
     const engine = await EngineNode.create(context, {
       voices,
       slots: 1,
+      declick: options.declick,
       AudioWorkletNode: options.AudioWorkletNode,
       onEnded: (e) => instrument?.voiceEnded(e.voice, e.frame / context.sampleRate),
     });

@@ -42,6 +42,13 @@ export interface WorkletPoolOptions {
    * node-web-audio-api as much as a third of a whole node's cost per stereo pair).
    */
   readonly outputs?: 'per-instrument' | 'shared';
+  /**
+   * true (default): volume and pan changes ramp over 1 ms and every cut voice (note-off,
+   * steal, retrigger, release, reset) fades out over 1 ms, so nothing clicks. false:
+   * every change steps at its exact frame, as ProTracker does, for renders that must
+   * match a reference bit for bit.
+   */
+  readonly declick?: boolean;
 }
 
 /** What one worklet's processor last reported. */
@@ -94,6 +101,7 @@ export class WorkletPool {
   private readonly onError: ((error: WorkletRuntimeError) => void) | undefined;
   private readonly alignment: number;
   private readonly slotsPerNode: number;
+  private readonly declick: boolean;
   /** The one output of every instrument in 'shared' output mode. */
   private readonly bus: GainNode | null;
   private readonly nodes: (Node | null)[] = [];
@@ -116,6 +124,7 @@ export class WorkletPool {
     this.destination = options.destination ?? context.destination;
     this.ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
     this.onError = options.onError;
+    this.declick = options.declick !== false;
     this.core = createVoicePool({
       voicesPerWorklet,
       strategy,
@@ -152,6 +161,7 @@ export class WorkletPool {
         voices: this.core.voicesPerWorklet,
         slots: this.slotsPerNode,
         sharedOutput: this.bus !== null,
+        declick: this.declick,
         AudioWorkletNode: this.ctor,
         onError: this.onError,
         onEnded: (e) => node.slots[e.slot]?.voiceEnded(e.voice, e.frame / this.context.sampleRate),
