@@ -874,7 +874,15 @@ function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, 
         markEnded(p, i);
         if (rampLen > 0) {
           // The frame just played, found again from the position before the step.
-          const last = sampleAt(data, format, linear, Math.min(pos - step, safeEnd + 0.5), endI, looped, loopStartI);
+          const last = sampleAt(
+            data,
+            format,
+            linear,
+            Math.min(pos - step, safeEnd + 0.5),
+            endI,
+            looped,
+            loopStartI,
+          );
           endTail(p, from, i, last * <f32>gl, last * <f32>gr);
         }
         break;
