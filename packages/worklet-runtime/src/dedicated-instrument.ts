@@ -3,6 +3,7 @@ import { type AudioWorkletNodeConstructor, EngineNode } from './engine-node.js';
 import { checkVoices } from './events.js';
 import { type InstrumentPatch, resolvePatch } from './patch.js';
 import { loadSlot, SlotInstrument } from './slot-instrument.js';
+import { afterTail } from './tails.js';
 
 /** Options of createDedicatedInstrument. */
 export interface DedicatedInstrumentOptions {
@@ -55,7 +56,9 @@ export class DedicatedInstrument extends SlotInstrument {
   }
 
   protected released(): void {
-    this.placement.engine.dispose();
+    const engine = this.placement.engine;
+    // Its voices fade out over their tail before the node goes.
+    afterTail(engine, () => engine.dispose());
   }
 }
 

@@ -18,6 +18,7 @@ import { type InstrumentPatch, resolvePatch } from './patch.js';
 import { PooledInstrument } from './pooled-instrument.js';
 import type { ReportReply } from './protocol.js';
 import { loadSlot } from './slot-instrument.js';
+import { afterTail } from './tails.js';
 
 /** Options of createWorkletPool. */
 export interface WorkletPoolOptions {
@@ -278,8 +279,9 @@ export class WorkletPool {
     }
     const node = this.nodes[index];
     this.nodes[index] = null;
+    // Voices cut just before (reset, release, compaction) fade out first.
     node?.ready.then(
-      (engine) => engine.dispose(),
+      (engine) => afterTail(engine, () => engine.dispose()),
       () => undefined,
     );
   }
@@ -487,8 +489,17 @@ export class WorkletPool {
     if (this.disposed) return;
     this.reset();
     this.disposed = true;
+    const nodes = this.nodes.filter((n): n is Node => n !== null);
     for (let i = 0; i < this.nodes.length; i++) this.retire(i);
-    this.bus?.disconnect();
+    // The bus carries every node's tails: it goes once the last node has.
+    const bus = this.bus;
+    if (bus !== null) {
+      Promise.all(
+        nodes.map((n) => n.ready.then((engine) => new Promise<void>((done) => afterTail(engine, done)))),
+      )
+        .catch(() => undefined)
+        .finally(() => bus.disconnect());
+    }
   }
 }
 
