@@ -147,6 +147,39 @@ describe('SongBank with the default song', () => {
   });
 });
 
+describe('SongBank declick option', () => {
+  const song = defaultSong();
+
+  it('reaches the worklets: with declick off the render differs only where notes are cut or change volume', async () => {
+    const seconds = 4;
+    const ramped = await renderMix(song, seconds, {});
+    const exact = await renderMix(song, seconds, { declick: false });
+    const exactDedicated = await renderMix(song, seconds, { declick: false, pooling: false });
+    let differing = 0;
+    let diffEnergy = 0;
+    let total = 0;
+    let pooledVsDedicated = 0;
+    for (let channel = 0; channel < 2; channel++) {
+      const a = ramped[channel]!;
+      const b = exact[channel]!;
+      const c = exactDedicated[channel]!;
+      for (let i = 0; i < a.length; i++) {
+        const d = a[i]! - b[i]!;
+        if (Math.abs(d) > 1e-6) differing++;
+        diffEnergy += d * d;
+        total += b[i]! * b[i]!;
+        pooledVsDedicated = Math.max(pooledVsDedicated, Math.abs(b[i]! - c[i]!));
+      }
+    }
+    // Some frames change (the option arrived), few of them, and by little: the ramps are 1 ms.
+    expect(differing).toBeGreaterThan(0);
+    expect(differing / (2 * ramped[0]!.length)).toBeLessThan(0.2);
+    expect(diffEnergy / total).toBeLessThan(0.01);
+    // Isolation holds without ramps too.
+    expect(pooledVsDedicated).toBeLessThan(1e-6);
+  });
+});
+
 describe('SongBank lifecycle', () => {
   it('keeps worklets across resetForNewSong and refuses a stale ensureInstrument', async () => {
     const song = defaultSong();

@@ -60,6 +60,14 @@ export interface SongBankOptions {
    * worklet (AudioBufferSourceNodes). Either is listed in {@link SongBankStats.degraded}.
    */
   readonly onExhausted?: ExhaustedPolicy;
+  /**
+   * Worklet instruments ramp volume and pan changes and fade out every cut note over
+   * 1 ms, so note cuts, steals and volume jumps do not click (default true, as
+   * libopenmpt ramps by default). false plays every change at its exact frame, as
+   * ProTracker does, for renders compared sample by sample with a reference. The
+   * simplified path (AudioBufferSourceNodes) is not affected.
+   */
+  readonly declick?: boolean;
   /** Constructor used by {@link SongBank.render} on a real-time bank; globalThis.OfflineAudioContext by default. */
   readonly offlineAudioContext?: OfflineAudioContextConstructor;
 }
@@ -201,8 +209,10 @@ export async function createSongBank(
   const mode: SongBankMode = simplified ? 'simplified' : pooling ? 'pooled' : 'dedicated';
   const master = context.createGain();
   master.gain.value = masterGain;
-  const nodeOption =
-    options.AudioWorkletNode === undefined ? {} : { AudioWorkletNode: options.AudioWorkletNode };
+  const nodeOption = {
+    ...(options.AudioWorkletNode === undefined ? {} : { AudioWorkletNode: options.AudioWorkletNode }),
+    ...(options.declick === undefined ? {} : { declick: options.declick }),
+  };
   master.connect(options.destination ?? context.destination);
   const voicesPerWorklet = options.voicesPerWorklet ?? 16;
   // The simplified path needs no pool: its samplers use no worklet, and a synth patch

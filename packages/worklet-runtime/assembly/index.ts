@@ -10,6 +10,17 @@
 // free block fits. A patch record is filled when a load arrives and a voice plays one
 // record into one slot's output; the host decides which record is current for a slot
 // at each frame, so a load can be scheduled while the slot's previous patch still plays.
+//
+// Declicking: a voice never steps its output. Gain changes of a sounding voice ramp
+// linearly over `rampLen` frames (1 ms). Any cut of a sounding voice (note-off, steal,
+// retrigger, a new patch, a released slot) renders the voice's next `rampLen` frames,
+// faded to zero, into that voice's own tail buffer at once; the voice is then free
+// for the next note at the same frame, and the tail is mixed into the output it came
+// from. So a stealing note starts frame-exact while the old sound fades under it, a
+// tail never reads sample memory that the cut may free, and a voice's tail belongs to
+// its instrument (pooled renders still equal solo ones). A second cut inside the ramp
+// adds its fade to what is left of the first one. `setDeclick(0)` turns all of this
+// off for renders that must match ProTracker exactly.
 
 const QUANTUM: i32 = 128;
 const PAL_CLOCK: f64 = 7093789.2;
@@ -36,6 +47,17 @@ const V_SEED: i32 = 120;
 const V_ENDED: i32 = 128;
 const V_FREQ: i32 = 136;
 const V_RECORD: i32 = 144;
+/** Gains the current ramp ends at, their per-frame steps and the frames left in it. */
+const V_TARGET_L: i32 = 152;
+const V_TARGET_R: i32 = 160;
+const V_DGAIN_L: i32 = 168;
+const V_DGAIN_R: i32 = 176;
+const V_RAMP: i32 = 184;
+/** 1 from note-on until the voice renders its first frame: changes then apply at once. */
+const V_FRESH: i32 = 192;
+/** Frames of the voice's tail buffer still to mix, and the output they go to. */
+const V_TAIL_LEFT: i32 = 200;
+const V_TAIL_OUT: i32 = 208;
 
 // Patch record: 32 f64 fields.
 const PATCH_STRIDE: i32 = 256;
@@ -89,6 +111,16 @@ let touchedBase: usize = 0;
 let heapStart: usize = 0;
 let freeHead: usize = 0;
 let endedCount: i32 = 0;
+/** Ramp and tail length in frames (about 1 ms); 0 when declicking is off. */
+let rampLen: i32 = 0;
+/** Tail capacity per voice, fixed at init: the ramp length declicking uses at this rate. */
+let tailCap: i32 = 0;
+/** Per voice, a stereo tail buffer of tailCap frames (left, then right). */
+let tailsBase: usize = 0;
+/** A stereo buffer of tailCap frames a cut voice's continuation is rendered into. */
+let scratchBase: usize = 0;
+/** Frame inside the current render span at which the voice being rendered starts a new tail. */
+let tailFrom: i32 = 0;
 
 function voicePtr(v: i32): usize {
   return voicesBase + <usize>(v * VOICE_STRIDE);
@@ -120,11 +152,20 @@ export function init(voices: i32, slots: i32, records: i32, rate: f64, shared: i
   recordCount = records;
   sampleRate = rate;
   outputCount = shared !== 0 ? 1 : slots;
+  // 1 ms: long enough that a full-scale cut moves by at most 1/(rampLen+1) per frame
+  // (1/49 at 48 kHz, below a 1 kHz full-scale sine's own step), short enough to stay
+  // well inside a tracker tick (20 ms at 125 BPM) so slides and cuts keep their timing.
+  // libopenmpt's defaults are close: 0.36 ms up, 0.95 ms down.
+  tailCap = <i32>Math.min(256, Math.max(1, Math.round(rate / 1000)));
+  rampLen = tailCap;
   const base = align8(__heap_base);
   voicesBase = base;
-  recordsBase = voicesBase + <usize>(voices * VOICE_STRIDE);
+  // One voice record more than there are voices: the scratch voice a tail renders with.
+  recordsBase = voicesBase + <usize>((voices + 1) * VOICE_STRIDE);
   outputsBase = recordsBase + <usize>(records * PATCH_STRIDE);
-  touchedBase = outputsBase + <usize>(outputCount * 2 * QUANTUM * 4);
+  tailsBase = outputsBase + <usize>(outputCount * 2 * QUANTUM * 4);
+  scratchBase = tailsBase + <usize>(voices * tailCap * 2 * 4);
+  touchedBase = scratchBase + <usize>(tailCap * 2 * 4);
   heapStart = align8(touchedBase + <usize>outputCount);
   const end = (<usize>memory.size()) << 16;
   if (heapStart + 4096 > end) {
@@ -137,6 +178,19 @@ export function init(voices: i32, slots: i32, records: i32, rate: f64, shared: i
   if (memEnd - heapStart >= <usize>MIN_SPLIT) addFree(heapStart, <u32>(memEnd - heapStart));
   endedCount = 0;
   return 0;
+}
+
+/**
+ * 1 (the default after init): gain changes ramp and cut voices fade out over about
+ * 1 ms. 0: every change steps at its frame, as ProTracker does.
+ */
+export function setDeclick(on: i32): void {
+  rampLen = on !== 0 ? tailCap : 0;
+}
+
+/** Ramp and tail length in frames (0 when declicking is off). */
+export function rampFrames(): i32 {
+  return rampLen;
 }
 
 /** Bytes of linear memory in use by this instance. */
@@ -326,24 +380,31 @@ export function freeRecord(record: i32): void {
   const s = recordPtr(record);
   for (let v = 0; v < voiceCount; v++) {
     const p = voicePtr(v);
-    if (vget(p, V_ACTIVE) !== 0 && <i32>vget(p, V_RECORD) === record) vset(p, V_ACTIVE, 0);
+    if (vget(p, V_ACTIVE) !== 0 && <i32>vget(p, V_RECORD) === record) cut(v);
   }
   if (vget(s, P_KIND) === KIND_SAMPLER) free(<usize>vget(s, P_PTR));
   memory.fill(s, 0, PATCH_STRIDE);
 }
 
-/** Stops every voice that renders into `slot`. */
+/** Stops every voice that renders into `slot` (each fades out over its tail). */
 export function silenceSlot(slot: i32): void {
   for (let v = 0; v < voiceCount; v++) {
     const p = voicePtr(v);
-    if (vget(p, V_ACTIVE) !== 0 && <i32>vget(p, V_SLOT) === slot) vset(p, V_ACTIVE, 0);
+    if (vget(p, V_ACTIVE) !== 0 && <i32>vget(p, V_SLOT) === slot) cut(v);
   }
 }
 
-/** Empties every record and stops every voice. */
+/** Empties every record and stops every voice; tails already rendered still fade out. */
 export function resetAll(): void {
   for (let r = 0; r < recordCount; r++) freeRecord(r);
-  for (let v = 0; v < voiceCount; v++) memory.fill(voicePtr(v), 0, VOICE_STRIDE);
+  for (let v = 0; v < voiceCount; v++) {
+    const p = voicePtr(v);
+    const left = vget(p, V_TAIL_LEFT);
+    const out = vget(p, V_TAIL_OUT);
+    memory.fill(p, 0, VOICE_STRIDE);
+    vset(p, V_TAIL_LEFT, left);
+    vset(p, V_TAIL_OUT, out);
+  }
   endedCount = 0;
 }
 
@@ -354,11 +415,135 @@ export function recordKind(record: i32): i32 {
 
 // ---- voices ----
 
+/**
+ * Sets the voice's gains from its volume, velocity and pan: at once for a voice that
+ * has not sounded yet (or with declicking off), otherwise as a ramp of rampLen frames.
+ */
 function updateGains(p: usize): void {
   const level = (vget(p, V_VOLUME) / 64) * vget(p, V_VELOCITY);
   const pan = vget(p, V_PAN);
-  vset(p, V_GAIN_L, level * Math.min(1, 1 - pan));
-  vset(p, V_GAIN_R, level * Math.min(1, 1 + pan));
+  const l = level * Math.min(1, 1 - pan);
+  const r = level * Math.min(1, 1 + pan);
+  if (rampLen === 0 || vget(p, V_FRESH) !== 0 || vget(p, V_ACTIVE) === 0) {
+    vset(p, V_GAIN_L, l);
+    vset(p, V_GAIN_R, r);
+    vset(p, V_RAMP, 0);
+    return;
+  }
+  if (vget(p, V_RAMP) === 0 && l === vget(p, V_GAIN_L) && r === vget(p, V_GAIN_R)) return;
+  vset(p, V_TARGET_L, l);
+  vset(p, V_TARGET_R, r);
+  vset(p, V_DGAIN_L, (l - vget(p, V_GAIN_L)) / <f64>rampLen);
+  vset(p, V_DGAIN_R, (r - vget(p, V_GAIN_R)) / <f64>rampLen);
+  vset(p, V_RAMP, <f64>rampLen);
+}
+
+function tailLeftPtr(v: i32): usize {
+  return tailsBase + <usize>(v * tailCap * 2 * 4);
+}
+
+function outputOf(p: usize): i32 {
+  return outputCount === 1 ? 0 : <i32>vget(p, V_SLOT);
+}
+
+/**
+ * Makes room in voice `v`'s tail buffer for a new tail going to output `out`: what is
+ * left of an earlier tail to the same output moves to the front (the new fade adds to
+ * it); a tail to another output is dropped, as only one fits.
+ */
+function openTail(v: i32, out: i32): void {
+  const l = tailLeftPtr(v);
+  const r = l + <usize>(tailCap * 4);
+  const left = <i32>vget(voicePtr(v), V_TAIL_LEFT);
+  const keep = left > 0 && <i32>vget(voicePtr(v), V_TAIL_OUT) === out ? left : 0;
+  if (keep > 0) {
+    const skip = <usize>((rampLen - keep) * 4);
+    memory.copy(l, l + skip, <usize>(keep * 4));
+    memory.copy(r, r + skip, <usize>(keep * 4));
+  }
+  memory.fill(l + <usize>(keep * 4), 0, <usize>((tailCap - keep) * 4));
+  memory.fill(r + <usize>(keep * 4), 0, <usize>((tailCap - keep) * 4));
+  vset(voicePtr(v), V_TAIL_OUT, <f64>out);
+  vset(voicePtr(v), V_TAIL_LEFT, <f64>rampLen);
+}
+
+/**
+ * Ends a sounding voice without a step: its next rampLen frames are rendered now, on a
+ * scratch copy, faded linearly to zero, into the voice's tail. The voice itself stops.
+ */
+function cut(v: i32): void {
+  const p = voicePtr(v);
+  if (vget(p, V_ACTIVE) === 0) return;
+  vset(p, V_ACTIVE, 0);
+  if (rampLen === 0) return;
+  const a = recordPtr(<i32>vget(p, V_RECORD));
+  const kind = vget(a, P_KIND);
+  if (kind === KIND_EMPTY) return;
+  const s = voicePtr(voiceCount);
+  memory.copy(s, p, VOICE_STRIDE);
+  vset(s, V_ACTIVE, 1);
+  // Already counted as ended, so the copy reaching its end reports nothing.
+  vset(s, V_ENDED, 1);
+  const sl = scratchBase;
+  const sr = sl + <usize>(tailCap * 4);
+  memory.fill(sl, 0, <usize>(tailCap * 2 * 4));
+  if (kind === KIND_SAMPLER) renderSampler(s, a, sl, sr, 0, rampLen);
+  else renderSynth(s, a, sl, sr, 0, rampLen);
+  openTail(v, outputOf(p));
+  const tl = tailLeftPtr(v);
+  const tr = tl + <usize>(tailCap * 4);
+  const n = rampLen;
+  const span = <f32>(1 / <f64>(n + 1));
+  for (let k = 0; k < n; k++) {
+    const w = <f32>(n - k) * span;
+    const o = (<usize>k) << 2;
+    store<f32>(tl + o, load<f32>(tl + o) + load<f32>(sl + o) * w);
+    store<f32>(tr + o, load<f32>(tr + o) + load<f32>(sr + o) * w);
+  }
+}
+
+/**
+ * A one-shot that ended on a non-zero frame at frame `at`: its last values fade to zero
+ * over the tail instead of stepping there. What is left of an older tail is mixed up to
+ * `at` first and carried on.
+ */
+function endTail(p: usize, from: i32, at: i32, lastL: f32, lastR: f32): void {
+  const v = <i32>((p - voicesBase) / <usize>VOICE_STRIDE);
+  if (v >= voiceCount || rampLen === 0 || (lastL === 0 && lastR === 0)) return;
+  mixTail(v, from, at);
+  openTail(v, outputOf(p));
+  const tl = tailLeftPtr(v);
+  const tr = tl + <usize>(tailCap * 4);
+  const n = rampLen;
+  const span = <f32>(1 / <f64>(n + 1));
+  for (let k = 0; k < n; k++) {
+    const w = <f32>(n - k) * span;
+    const o = (<usize>k) << 2;
+    store<f32>(tl + o, load<f32>(tl + o) + lastL * w);
+    store<f32>(tr + o, load<f32>(tr + o) + lastR * w);
+  }
+  tailFrom = at;
+}
+
+/** Mixes voice `v`'s pending tail into frames [from, to) of its output. */
+function mixTail(v: i32, from: i32, to: i32): void {
+  const p = voicePtr(v);
+  const left = <i32>vget(p, V_TAIL_LEFT);
+  if (left <= 0 || to <= from) return;
+  const n = min(left, to - from);
+  const out = <i32>vget(p, V_TAIL_OUT);
+  store<u8>(touchedBase + <usize>out, 1);
+  const outL = outputPtr(out);
+  const outR = outL + <usize>(QUANTUM * 4);
+  const tl = tailLeftPtr(v) + <usize>((rampLen - left) * 4);
+  const tr = tl + <usize>(tailCap * 4);
+  for (let k = 0; k < n; k++) {
+    const o = (<usize>(from + k)) << 2;
+    const t = (<usize>k) << 2;
+    store<f32>(outL + o, load<f32>(outL + o) + load<f32>(tl + t));
+    store<f32>(outR + o, load<f32>(outR + o) + load<f32>(tr + t));
+  }
+  vset(p, V_TAIL_LEFT, <f64>(left - n));
 }
 
 function applyPitch(p: usize, a: usize, mode: i32, value: f64): void {
@@ -383,7 +568,8 @@ function seek(p: usize, a: usize, offset: f64): void {
   } else if (vget(a, P_LOOPED) !== 0) {
     vset(p, V_POS, vget(a, P_LOOP_START));
   } else {
-    // An offset past the end of a one-shot sample plays nothing.
+    // An offset past the end of a one-shot sample plays nothing. The voice is fresh here
+    // (setOffset moved what it played into its tail), so nothing steps.
     vset(p, V_ACTIVE, 0);
   }
 }
@@ -409,9 +595,16 @@ export function noteOn(
   const kind = vget(a, P_KIND);
   if (kind === KIND_EMPTY) return -1;
   const p = voicePtr(voice);
+  // A stolen or retriggered voice fades out in its tail while the new note starts here.
+  cut(voice);
   // A retriggered voice that had ended but was not yet reported keeps the count right.
   if (vget(p, V_ENDED) !== 0) endedCount--;
+  const tailLeft = vget(p, V_TAIL_LEFT);
+  const tailOut = vget(p, V_TAIL_OUT);
   memory.fill(p, 0, VOICE_STRIDE);
+  vset(p, V_TAIL_LEFT, tailLeft);
+  vset(p, V_TAIL_OUT, tailOut);
+  vset(p, V_FRESH, 1);
   vset(p, V_ACTIVE, 1);
   vset(p, V_SLOT, <f64>slot);
   vset(p, V_RECORD, <f64>record);
@@ -432,16 +625,19 @@ export function noteOn(
   return 0;
 }
 
-/** Releases a voice: a sampler stops, a synth enters its release stage. */
+/**
+ * Releases a voice: a sampler stops (fading out over its tail), a synth enters its
+ * release stage (or, with a release shorter than the ramp, fades out like a sampler).
+ */
 export function noteOff(voice: i32): void {
   const p = voicePtr(voice);
   if (vget(p, V_ACTIVE) === 0) return;
   const a = recordPtr(<i32>vget(p, V_RECORD));
-  if (vget(a, P_KIND) !== KIND_SYNTH) {
-    vset(p, V_ACTIVE, 0);
+  const rel = vget(a, P_RELEASE);
+  if (vget(a, P_KIND) !== KIND_SYNTH || (rampLen > 0 && rel * sampleRate < <f64>rampLen)) {
+    cut(voice);
     return;
   }
-  const rel = vget(a, P_RELEASE);
   vset(p, V_STAGE, STAGE_RELEASE);
   vset(p, V_RELEASE_STEP, rel > 0 ? vget(p, V_ENV) / (rel * sampleRate) : 1e9);
 }
@@ -466,17 +662,32 @@ export function setPan(voice: i32, pan: f64): void {
   updateGains(p);
 }
 
-/** Moves a playing sampler voice to frame `offset` of its sample. */
+/**
+ * Moves a playing sampler voice to frame `offset` of its sample. A voice that has
+ * sounded leaves what it played in its tail, so the jump does not step either.
+ */
 export function setOffset(voice: i32, offset: f64): void {
   const p = voicePtr(voice);
   if (vget(p, V_ACTIVE) === 0) return;
   const a = recordPtr(<i32>vget(p, V_RECORD));
-  if (vget(a, P_KIND) === KIND_SAMPLER) seek(p, a, offset);
+  if (vget(a, P_KIND) !== KIND_SAMPLER) return;
+  if (rampLen > 0 && vget(p, V_FRESH) === 0) {
+    cut(voice);
+    vset(p, V_ACTIVE, 1);
+    vset(p, V_FRESH, 1);
+    // The jump restarts the voice: gains go straight to where a ramp was heading.
+    if (vget(p, V_RAMP) !== 0) {
+      vset(p, V_GAIN_L, vget(p, V_TARGET_L));
+      vset(p, V_GAIN_R, vget(p, V_TARGET_R));
+      vset(p, V_RAMP, 0);
+    }
+  }
+  seek(p, a, offset);
 }
 
-/** Silences every voice at once. */
+/** Stops every voice (each fades out over its tail). */
 export function stopAll(): void {
-  for (let v = 0; v < voiceCount; v++) vset(voicePtr(v), V_ACTIVE, 0);
+  for (let v = 0; v < voiceCount; v++) cut(v);
 }
 
 /** Whether a voice is sounding. */
@@ -585,6 +796,28 @@ function mixInto(outL: usize, outR: usize, i: i32, s: f32, gl: f32, gr: f32): vo
   store<f32>(or, load<f32>(or) + s * gr);
 }
 
+/** One frame of a sample at `pos` by the general rule: the point after the last frame is the loop start, or 0. */
+function sampleAt(
+  data: usize,
+  format: i32,
+  linear: bool,
+  pos: f64,
+  endI: i32,
+  looped: bool,
+  loopStartI: i32,
+): f32 {
+  const idx = <i32>pos;
+  let s = readSample(data, format, idx);
+  if (linear) {
+    const nextIdx = idx + 1;
+    let s1: f32 = 0;
+    if (nextIdx < endI) s1 = readSample(data, format, nextIdx);
+    else if (looped) s1 = readSample(data, format, loopStartI);
+    s += (s1 - s) * <f32>(pos - <f64>idx);
+  }
+  return s;
+}
+
 function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, to: i32): void {
   const data = <usize>vget(a, P_PTR);
   const format = <i32>vget(a, P_FORMAT);
@@ -595,32 +828,42 @@ function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, 
   const endI = <i32>end;
   const loopStartI = <i32>loopStart;
   const linear = vget(a, P_INTERP) !== 0;
-  const gl = <f32>vget(p, V_GAIN_L);
-  const gr = <f32>vget(p, V_GAIN_R);
+  let gl = vget(p, V_GAIN_L);
+  let gr = vget(p, V_GAIN_R);
+  let ramp = <i32>vget(p, V_RAMP);
+  const dgl = vget(p, V_DGAIN_L);
+  const dgr = vget(p, V_DGAIN_R);
   const step = vget(p, V_STEP);
   // Below this position a frame reads two points inside the sample: the fast path.
   const safeEnd = <f64>(endI - 1);
   let pos = vget(p, V_POS);
   let i = from;
   while (i < to) {
-    if (pos < safeEnd) {
-      if (format === 1) fastSpan<i8>(data, linear, outL, outR, gl, gr, step, pos, i, to, safeEnd);
-      else if (format === 2) fastSpan<i16>(data, linear, outL, outR, gl, gr, step, pos, i, to, safeEnd);
-      else fastSpan<f32>(data, linear, outL, outR, gl, gr, step, pos, i, to, safeEnd);
+    if (ramp > 0) {
+      // A gain ramp in progress: frame by frame until it reaches its target.
+      const s = sampleAt(data, format, linear, pos, endI, looped, loopStartI);
+      ramp--;
+      if (ramp === 0) {
+        gl = vget(p, V_TARGET_L);
+        gr = vget(p, V_TARGET_R);
+      } else {
+        gl += dgl;
+        gr += dgr;
+      }
+      mixInto(outL, outR, i, s, <f32>gl, <f32>gr);
+      pos += step;
+      i++;
+    } else if (pos < safeEnd) {
+      const fl = <f32>gl;
+      const fr = <f32>gr;
+      if (format === 1) fastSpan<i8>(data, linear, outL, outR, fl, fr, step, pos, i, to, safeEnd);
+      else if (format === 2) fastSpan<i16>(data, linear, outL, outR, fl, fr, step, pos, i, to, safeEnd);
+      else fastSpan<f32>(data, linear, outL, outR, fl, fr, step, pos, i, to, safeEnd);
       pos = spanPos;
       i = spanFrame;
     } else {
       // The last frame before the end: the second point comes from the loop start (or is 0).
-      const idx = <i32>pos;
-      let s = readSample(data, format, idx);
-      if (linear) {
-        const nextIdx = idx + 1;
-        let s1: f32 = 0;
-        if (nextIdx < endI) s1 = readSample(data, format, nextIdx);
-        else if (looped) s1 = readSample(data, format, loopStartI);
-        s += (s1 - s) * <f32>(pos - <f64>idx);
-      }
-      mixInto(outL, outR, i, s, gl, gr);
+      mixInto(outL, outR, i, sampleAt(data, format, linear, pos, endI, looped, loopStartI), <f32>gl, <f32>gr);
       pos += step;
       i++;
     }
@@ -629,11 +872,27 @@ function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, 
         while (pos >= end) pos -= loopLen;
       } else {
         markEnded(p, i);
+        if (rampLen > 0) {
+          // The frame just played, found again from the position before the step.
+          const last = sampleAt(
+            data,
+            format,
+            linear,
+            Math.min(pos - step, safeEnd + 0.5),
+            endI,
+            looped,
+            loopStartI,
+          );
+          endTail(p, from, i, last * <f32>gl, last * <f32>gr);
+        }
         break;
       }
     }
   }
   vset(p, V_POS, pos);
+  vset(p, V_GAIN_L, gl);
+  vset(p, V_GAIN_R, gr);
+  vset(p, V_RAMP, <f64>ramp);
 }
 
 function nextNoise(p: usize): f32 {
@@ -657,8 +916,11 @@ function renderSynth(p: usize, a: usize, outL: usize, outR: usize, from: i32, to
   const sustain = vget(a, P_SUSTAIN);
   const attackStep = attack > 0 ? 1 / (attack * sampleRate) : 2;
   const decayStep = decay > 0 ? (1 - sustain) / (decay * sampleRate) : 2;
-  const gl = vget(p, V_GAIN_L);
-  const gr = vget(p, V_GAIN_R);
+  let gl = vget(p, V_GAIN_L);
+  let gr = vget(p, V_GAIN_R);
+  let ramp = <i32>vget(p, V_RAMP);
+  const dgl = vget(p, V_DGAIN_L);
+  const dgr = vget(p, V_DGAIN_R);
   const inc = vget(p, V_FREQ);
   let phase = vget(p, V_PHASE);
   let env = vget(p, V_ENV);
@@ -698,6 +960,16 @@ function renderSynth(p: usize, a: usize, outL: usize, outR: usize, from: i32, to
     z1 = b1 * x - a1 * y + z2;
     z2 = b2 * x - a2 * y;
     const s = y * env;
+    if (ramp > 0) {
+      ramp--;
+      if (ramp === 0) {
+        gl = vget(p, V_TARGET_L);
+        gr = vget(p, V_TARGET_R);
+      } else {
+        gl += dgl;
+        gr += dgr;
+      }
+    }
     const ol = outL + ((<usize>i) << 2);
     const or = outR + ((<usize>i) << 2);
     store<f32>(ol, load<f32>(ol) + <f32>(s * gl));
@@ -708,19 +980,26 @@ function renderSynth(p: usize, a: usize, outL: usize, outR: usize, from: i32, to
   vset(p, V_STAGE, stage);
   vset(p, V_Z1, z1);
   vset(p, V_Z2, z2);
+  vset(p, V_GAIN_L, gl);
+  vset(p, V_GAIN_R, gr);
+  vset(p, V_RAMP, <f64>ramp);
 }
 
-/** Renders frames [from, to) of the current quantum for every active voice. */
+/** Renders frames [from, to) of the current quantum for every active voice and every pending tail. */
 export function render(from: i32, to: i32): void {
   for (let v = 0; v < voiceCount; v++) {
     const p = voicePtr(v);
-    if (vget(p, V_ACTIVE) === 0) continue;
-    const output = outputCount === 1 ? 0 : <i32>vget(p, V_SLOT);
-    store<u8>(touchedBase + <usize>output, 1);
-    const a = recordPtr(<i32>vget(p, V_RECORD));
-    const outL = outputPtr(output);
-    const outR = outL + <usize>(QUANTUM * 4);
-    if (vget(a, P_KIND) === KIND_SAMPLER) renderSampler(p, a, outL, outR, from, to);
-    else renderSynth(p, a, outL, outR, from, to);
+    tailFrom = from;
+    if (vget(p, V_ACTIVE) !== 0) {
+      const output = outputOf(p);
+      store<u8>(touchedBase + <usize>output, 1);
+      const a = recordPtr(<i32>vget(p, V_RECORD));
+      const outL = outputPtr(output);
+      const outR = outL + <usize>(QUANTUM * 4);
+      if (vget(a, P_KIND) === KIND_SAMPLER) renderSampler(p, a, outL, outR, from, to);
+      else renderSynth(p, a, outL, outR, from, to);
+      vset(p, V_FRESH, 0);
+    }
+    if (vget(p, V_TAIL_LEFT) > 0) mixTail(v, tailFrom, to);
   }
 }

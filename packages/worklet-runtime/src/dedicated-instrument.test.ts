@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   channels,
+  fadeError,
   firstSound,
   NodeAudioWorkletNode,
   offlineContext,
   renderPending,
   soundEnd,
+  TAIL_FRAMES,
   UNIT_PERIOD,
 } from '../test/node-audio.js';
 
@@ -41,7 +43,9 @@ describe('DedicatedInstrument', () => {
     await piano.flush();
     const [left, right] = channels(await context.startRendering());
     expect(firstSound(left)).toBe(frame);
-    expect(soundEnd(left)).toBe(frame + data.length);
+    // A one-shot plays to its end, then its last frame fades out instead of stepping.
+    expect(soundEnd(left)).toBe(frame + data.length + TAIL_FRAMES);
+    expect(fadeError(left, frame + data.length)).toBeLessThan(1e-6);
     expect(left[frame + 10]).toBeCloseTo(((data[10] as number) / 128) * 0.5, 6);
     expect(firstSound(right)).toBe(-1);
   });

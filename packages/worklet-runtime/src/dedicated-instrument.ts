@@ -3,6 +3,7 @@ import { type AudioWorkletNodeConstructor, EngineNode } from './engine-node.js';
 import { checkVoices } from './events.js';
 import { type InstrumentPatch, resolvePatch } from './patch.js';
 import { loadSlot, SlotInstrument } from './slot-instrument.js';
+import { afterTail } from './tails.js';
 
 /** Options of createDedicatedInstrument. */
 export interface DedicatedInstrumentOptions {
@@ -11,6 +12,8 @@ export interface DedicatedInstrumentOptions {
   readonly destination?: AudioNode;
   /** AudioWorkletNode constructor (default: the global one; pass node-web-audio-api's in Node). */
   readonly AudioWorkletNode?: AudioWorkletNodeConstructor;
+  /** true (default): gains ramp and cut voices fade out over 1 ms; false: ProTracker-exact steps. */
+  readonly declick?: boolean;
 }
 
 /** An instrument with its own AudioWorkletNode (one engine, one slot). */
@@ -34,6 +37,7 @@ export class DedicatedInstrument extends SlotInstrument {
     const engine = await EngineNode.create(context, {
       voices,
       slots: 1,
+      declick: options.declick,
       AudioWorkletNode: options.AudioWorkletNode,
       onEnded: (e) => instrument?.voiceEnded(e.voice, e.frame / context.sampleRate),
     });
@@ -52,7 +56,9 @@ export class DedicatedInstrument extends SlotInstrument {
   }
 
   protected released(): void {
-    this.placement.engine.dispose();
+    const engine = this.placement.engine;
+    // Its voices fade out over their tail before the node goes.
+    afterTail(engine, () => engine.dispose());
   }
 }
 

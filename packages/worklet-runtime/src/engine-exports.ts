@@ -5,6 +5,10 @@ export interface EngineExports {
   readonly memory: WebAssembly.Memory;
   /** shared = 1: every slot renders into output 0. */
   init(voices: number, slots: number, records: number, sampleRate: number, shared: number): number;
+  /** 1: gain changes ramp and cut voices fade out over about 1 ms (the default); 0: they step. */
+  setDeclick(on: number): void;
+  /** Frames of a ramp or tail (0 with declicking off). */
+  rampFrames(): number;
   memoryBytes(): number;
   /** Output `index`'s left buffer; the right one follows it. */
   outputPtr(index: number): number;

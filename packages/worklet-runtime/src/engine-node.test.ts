@@ -2,12 +2,14 @@ import { AudioContext } from 'node-web-audio-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   channels,
+  fadeError,
   firstSound,
   NodeAudioWorkletNode,
   offlineContext,
   RATE,
   renderPending,
   soundEnd,
+  TAIL_FRAMES,
   UNIT_PERIOD,
 } from '../test/node-audio.js';
 
@@ -66,8 +68,9 @@ describe('EngineNode in node-web-audio-api', () => {
       expect(left[frame + i]).toBeCloseTo((data[i] as number) / 128, 6);
       expect(right[frame + i]).toBeCloseTo((data[i] as number) / 128, 6);
     }
-    // A one-shot stops at its end.
-    expect(soundEnd(left)).toBe(frame + data.length);
+    // A one-shot stops at its end: its last frame fades out over the tail instead of stepping.
+    expect(soundEnd(left)).toBe(frame + data.length + TAIL_FRAMES);
+    expect(fadeError(left, frame + data.length)).toBeLessThan(1e-6);
   });
 
   it('reports a one-shot that reached its end, at the frame it ended', async () => {

@@ -23,6 +23,8 @@ export interface EngineNodeOptions {
   readonly slots: number;
   /** The node has a single stereo output carrying the sum of all its slots. */
   readonly sharedOutput?: boolean | undefined;
+  /** false: no gain ramps and no fade-out tails (default true). */
+  readonly declick?: boolean | undefined;
   /** Defaults to the global AudioWorkletNode (browsers); pass node-web-audio-api's in Node. */
   readonly AudioWorkletNode?: AudioWorkletNodeConstructor | undefined;
   /** Errors the processor reports for messages nobody awaits. */
@@ -99,6 +101,7 @@ export class EngineNode {
       voices: options.voices,
       slots: options.slots,
       sharedOutput,
+      ...(options.declick === false ? { declick: false } : {}),
     };
     const outputs = sharedOutput ? 1 : options.slots;
     const node = new ctor(context, PROCESSOR_NAME, {

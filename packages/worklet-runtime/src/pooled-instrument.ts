@@ -1,6 +1,7 @@
 // An instrument that owns one slot (a voice range) of a shared engine node.
 import type { InstrumentPatch, ResolvedPatch } from './patch.js';
 import { SlotInstrument, type SlotPlacement } from './slot-instrument.js';
+import { releaseSlotAfterTail } from './tails.js';
 
 /** An instrument in a slot of a shared AudioWorkletNode; create it with `WorkletPool.createInstrument`. */
 export class PooledInstrument extends SlotInstrument {
@@ -51,7 +52,8 @@ export class PooledInstrument extends SlotInstrument {
         frame: old.engine.frameAt(old.engine.context.currentTime),
         slot: old.slot,
       });
-      old.engine.disconnectSlot(old.slot, this.output);
+      // Its sounding notes fade out in the old slot while new ones play in the new one.
+      releaseSlotAfterTail(old.engine, old.slot, this.output);
     } catch {
       // The old node may already be gone; nothing of it is left to free.
     }

@@ -36,6 +36,8 @@ export interface EngineProcessorOptions {
   readonly slots?: number;
   /** Every slot renders into output 0 (their sum) instead of an output of its own. */
   readonly sharedOutput?: boolean;
+  /** false: gains step and cut voices stop at once (ProTracker-exact); default true. */
+  readonly declick?: boolean;
 }
 
 interface ProcessorConstruction {
@@ -105,6 +107,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
       engine = new WebAssembly.Instance(opts.module, {}).exports as unknown as EngineExports;
       if (engine.init(this.voices, this.slots, records, sampleRate, this.outputCount === 1 ? 1 : 0) !== 0)
         throw new Error('engine memory cannot grow');
+      if (opts.declick === false) engine.setDeclick(0);
     } catch (error) {
       this.failed = String(error);
     }

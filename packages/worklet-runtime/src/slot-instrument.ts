@@ -6,6 +6,7 @@ import { checkNoteOff, checkNoteOn, checkSet, samplerStep } from './events.js';
 import type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
 import { isLoop } from './loop.js';
 import type { ResolvedPatch } from './patch.js';
+import { claimSlot, releaseSlotAfterTail } from './tails.js';
 import { VoicePicker } from './voice-picker.js';
 
 /** Where an instrument lives inside an engine node. */
@@ -64,6 +65,7 @@ export abstract class SlotInstrument implements Instrument {
 
   /** Connects slot `slot` of `engine` to this instrument's output (a shared output is wired by its pool). */
   protected static wire(placement: SlotPlacement, output: GainNode): void {
+    claimSlot(placement.engine, placement.slot);
     placement.engine.connectSlot(placement.slot, output);
   }
 
@@ -135,14 +137,17 @@ export abstract class SlotInstrument implements Instrument {
     if (this.disposed) return;
     this.disposed = true;
     const { engine, slot } = this.placement;
+    // A shared output belongs to the pool and carries the other instruments too.
+    const output = this.output;
+    const disconnectOutput = engine.sharedOutput ? undefined : () => output.disconnect();
     try {
       engine.post({ type: 'release', frame: engine.frameAt(engine.context.currentTime), slot });
-      engine.disconnectSlot(slot, this.output);
+      // The released voices fade out over their tail: disconnect once it has played.
+      releaseSlotAfterTail(engine, slot, output, disconnectOutput);
     } catch {
       // The node may already be gone (its pool was disposed); there is nothing left to free.
+      disconnectOutput?.();
     }
-    // A shared output belongs to the pool and carries the other instruments too.
-    if (!engine.sharedOutput) this.output.disconnect();
     this.released();
   }
 

@@ -18,6 +18,7 @@ import { type InstrumentPatch, resolvePatch } from './patch.js';
 import { PooledInstrument } from './pooled-instrument.js';
 import type { ReportReply } from './protocol.js';
 import { loadSlot } from './slot-instrument.js';
+import { afterTail } from './tails.js';
 
 /** Options of createWorkletPool. */
 export interface WorkletPoolOptions {
@@ -42,6 +43,13 @@ export interface WorkletPoolOptions {
    * node-web-audio-api as much as a third of a whole node's cost per stereo pair).
    */
   readonly outputs?: 'per-instrument' | 'shared';
+  /**
+   * true (default): volume and pan changes ramp over 1 ms and every cut voice (note-off,
+   * steal, retrigger, release, reset) fades out over 1 ms, so nothing clicks. false:
+   * every change steps at its exact frame, as ProTracker does, for renders that must
+   * match a reference bit for bit.
+   */
+  readonly declick?: boolean;
 }
 
 /** What one worklet's processor last reported. */
@@ -94,6 +102,7 @@ export class WorkletPool {
   private readonly onError: ((error: WorkletRuntimeError) => void) | undefined;
   private readonly alignment: number;
   private readonly slotsPerNode: number;
+  private readonly declick: boolean;
   /** The one output of every instrument in 'shared' output mode. */
   private readonly bus: GainNode | null;
   private readonly nodes: (Node | null)[] = [];
@@ -116,6 +125,7 @@ export class WorkletPool {
     this.destination = options.destination ?? context.destination;
     this.ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
     this.onError = options.onError;
+    this.declick = options.declick !== false;
     this.core = createVoicePool({
       voicesPerWorklet,
       strategy,
@@ -152,6 +162,7 @@ export class WorkletPool {
         voices: this.core.voicesPerWorklet,
         slots: this.slotsPerNode,
         sharedOutput: this.bus !== null,
+        declick: this.declick,
         AudioWorkletNode: this.ctor,
         onError: this.onError,
         onEnded: (e) => node.slots[e.slot]?.voiceEnded(e.voice, e.frame / this.context.sampleRate),
@@ -268,8 +279,9 @@ export class WorkletPool {
     }
     const node = this.nodes[index];
     this.nodes[index] = null;
+    // Voices cut just before (reset, release, compaction) fade out first.
     node?.ready.then(
-      (engine) => engine.dispose(),
+      (engine) => afterTail(engine, () => engine.dispose()),
       () => undefined,
     );
   }
@@ -477,8 +489,17 @@ export class WorkletPool {
     if (this.disposed) return;
     this.reset();
     this.disposed = true;
+    const nodes = this.nodes.filter((n): n is Node => n !== null);
     for (let i = 0; i < this.nodes.length; i++) this.retire(i);
-    this.bus?.disconnect();
+    // The bus carries every node's tails: it goes once the last node has.
+    const bus = this.bus;
+    if (bus !== null) {
+      Promise.all(
+        nodes.map((n) => n.ready.then((engine) => new Promise<void>((done) => afterTail(engine, done)))),
+      )
+        .catch(() => undefined)
+        .finally(() => bus.disconnect());
+    }
   }
 }
 

@@ -7,11 +7,21 @@ import type { EngineExports } from '../src/engine-exports.js';
 const wasmPath = resolve(dirname(fileURLToPath(import.meta.url)), '../build/engine.wasm');
 const module = new WebAssembly.Module(readFileSync(wasmPath));
 
-/** A fresh engine with `voices` voices, `slots` slots and 4 records per slot; `shared`: one output for all. */
-export function createEngine(voices = 16, slots = 4, rate = 48000, shared = false): EngineExports {
+/**
+ * A fresh engine with `voices` voices, `slots` slots and 4 records per slot; `shared`: one
+ * output for all. Declicking is off unless asked for, so exact checks see every step.
+ */
+export function createEngine(
+  voices = 16,
+  slots = 4,
+  rate = 48000,
+  shared = false,
+  declick = false,
+): EngineExports {
   const engine = new WebAssembly.Instance(module, {}).exports as unknown as EngineExports;
   if (engine.init(voices, slots, slots * 4, rate, shared ? 1 : 0) !== 0)
     throw new Error('engine init failed');
+  engine.setDeclick(declick ? 1 : 0);
   return engine;
 }
 

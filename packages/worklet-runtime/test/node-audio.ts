@@ -42,4 +42,4 @@ export function channels(buffer: AudioBuffer): [Float32Array, Float32Array] {
   return [buffer.getChannelData(0), buffer.getChannelData(1)];
 }
 
-export { firstSound, soundEnd } from './signal.js';
+export { fadeError, firstSound, soundEnd, TAIL_FRAMES } from './signal.js';

@@ -48,12 +48,17 @@ describe('in Chromium', () => {
     },
   );
 
+  // A one-shot plays exactly to its end; its last frame then fades out over the 48-frame tail.
   it('a pooled note at frame F starts at frame F and a one-shot stops at its end', async () => {
-    expect(await run(pool, 'noteAtFrame', 333)).toEqual({ first: 333, end: 1833, exact: true, length: 1500 });
+    const r = await run<{ fade: number }>(pool, 'noteAtFrame', 333);
+    expect(r).toMatchObject({ first: 333, end: 1833 + 48, exact: true, length: 1500 });
+    expect(r.fade).toBeLessThan(1e-6);
   });
 
   it('a dedicated instrument plays a note from its exact frame', async () => {
-    expect(await run(dedicated, 'noteAtFrame', 3001)).toEqual({ first: 3001, end: 5001, sample10: 0 });
+    const r = await run<{ fade: number }>(dedicated, 'noteAtFrame', 3001);
+    expect(r).toMatchObject({ first: 3001, end: 5001 + 48, sample10: 0 });
+    expect(r.fade).toBeLessThan(1e-6);
   });
 
   it('a looped sample keeps sounding for 10 s', async () => {

@@ -2,7 +2,7 @@
 // driven through the built package. Every function returns plain data for the test.
 import { createDedicatedInstrument, createWorkletPool, type WorkletRuntimeError } from '../../dist/index.js';
 import { fourSamplers, loopedSampler, play } from '../patches.js';
-import { firstSound, soundEnd } from '../signal.js';
+import { fadeError, firstSound, soundEnd } from '../signal.js';
 
 const RATE = 48000;
 const UNIT_PERIOD = 7093789.2 / (2 * RATE);
@@ -83,7 +83,7 @@ export async function nodeCount(count: number): Promise<{ nodesCreated: number; 
 /** Where a pooled one-shot at `frame` starts and ends, and whether its samples are exact. */
 export async function noteAtFrame(
   frame: number,
-): Promise<{ first: number; end: number; exact: boolean; length: number }> {
+): Promise<{ first: number; end: number; exact: boolean; length: number; fade: number }> {
   const ctx = context(8192);
   const pool = await createWorkletPool(ctx);
   await pool.createInstrument('pad', loopedSampler(), { voices: 4 });
@@ -99,7 +99,7 @@ export async function noteAtFrame(
   const first = firstSound(left);
   const end = soundEnd(left);
   const exact = Array.from(data).every((v, i) => Math.abs(left[frame + i]! - v / 128) < 1e-6);
-  return { first, end, exact, length: data.length };
+  return { first, end, exact, length: data.length, fade: fadeError(left, frame + data.length) };
 }
 
 /** Peak level in each of 10 seconds of a held looped note. */
