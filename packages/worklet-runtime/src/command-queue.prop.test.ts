@@ -21,7 +21,7 @@ describe('CommandQueue', () => {
               expect(q.param(0)).toBe(head?.seq);
               q.shift();
             } else {
-              const ok = q.push(step.frame, Op.NoteOn, 0, 0, 0, seq);
+              const ok = q.push(true, step.frame, Op.NoteOn, 0, 0, 0, seq);
               expect(ok).toBe(model.length < 16);
               if (ok) model.push({ frame: step.frame, seq });
               seq++;
@@ -47,7 +47,7 @@ describe('CommandQueue', () => {
         (items, from, slot) => {
           const q = new CommandQueue(64);
           items.forEach((it, i) => {
-            q.push(it.frame, Op.Commit, it.slot, 0, 0, i);
+            q.push(true, it.frame, Op.Commit, it.slot, 0, 0, i);
           });
           const dropped: number[] = [];
           q.dropFrom(from, slot, (op, p0) => {

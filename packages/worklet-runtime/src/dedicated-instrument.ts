@@ -1,5 +1,5 @@
 // The legacy mode: one instrument on an AudioWorkletNode of its own.
-import { type AudioWorkletNodeConstructor, EngineNode } from './engine-node.js';
+import { type AudioWorkletNodeConstructor, type CommandTransport, EngineNode } from './engine-node.js';
 import { checkVoices } from './events.js';
 import { type InstrumentPatch, resolvePatch } from './patch.js';
 import { loadSlot, SlotInstrument } from './slot-instrument.js';
@@ -11,6 +11,8 @@ export interface DedicatedInstrumentOptions {
   readonly destination?: AudioNode;
   /** AudioWorkletNode constructor (default: the global one; pass node-web-audio-api's in Node). */
   readonly AudioWorkletNode?: AudioWorkletNodeConstructor;
+  /** How voice events reach the audio thread (default 'port'; see WorkletPoolOptions). */
+  readonly transport?: CommandTransport;
 }
 
 /** An instrument with its own AudioWorkletNode (one engine, one slot). */
@@ -35,6 +37,7 @@ export class DedicatedInstrument extends SlotInstrument {
       voices,
       slots: 1,
       AudioWorkletNode: options.AudioWorkletNode,
+      transport: options.transport,
       onEnded: (e) => instrument?.voiceEnded(e.voice, e.frame / context.sampleRate),
     });
     const placement = { engine, slot: 0, start: 0 };

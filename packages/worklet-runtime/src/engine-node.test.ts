@@ -14,7 +14,7 @@ import {
 import { EngineNode } from './engine-node.js';
 import type { WorkletRuntimeError } from './errors.js';
 import { resolvePatch } from './patch.js';
-import type { FromProcessor } from './protocol.js';
+import { type EndedEvent, encodeCommands } from './protocol.js';
 
 afterEach(renderPending);
 
@@ -24,12 +24,17 @@ function ramp(frames: number): Int8Array {
   return data;
 }
 
-async function engineWith(context: BaseAudioContext, errors: WorkletRuntimeError[] = []) {
+async function engineWith(
+  context: BaseAudioContext,
+  errors: WorkletRuntimeError[] = [],
+  onEnded?: (event: EndedEvent) => void,
+) {
   const engine = await EngineNode.create(context, {
     voices: 16,
     slots: 4,
     AudioWorkletNode: NodeAudioWorkletNode,
     onError: (e) => errors.push(e),
+    onEnded,
   });
   for (let s = 0; s < 4; s++) engine.node.connect(context.destination, s);
   return engine;
@@ -70,42 +75,35 @@ describe('EngineNode in node-web-audio-api', () => {
     expect(soundEnd(left)).toBe(frame + data.length);
   });
 
-  it('reports a one-shot that reached its end, at the frame it ended', async () => {
+  it('reports a one-shot that reached its end, at the frame it ended (from the ring, on request)', async () => {
     const context = offlineContext(2048);
-    const engine = await engineWith(context);
-    const ended: FromProcessor[] = [];
-    engine.node.port.addEventListener('message', (e: MessageEvent<FromProcessor>) => {
-      if (e.data.type === 'ended') ended.push(e.data);
-    });
+    const ended: EndedEvent[] = [];
+    const engine = await engineWith(context, [], (e) => ended.push(e));
     await load(engine, 0, ramp(300));
-    engine.post({
-      type: 'note-on',
-      frame: 100,
-      slot: 0,
-      voice: 2,
-      period: UNIT_PERIOD,
-      pan: 0,
-      offset: 0,
-      velocity: 1,
-    });
-    engine.post({
-      type: 'note-on',
-      frame: 100,
-      slot: 0,
-      voice: 3,
-      period: UNIT_PERIOD / 4,
-      pan: 0,
-      offset: 0,
-      velocity: 1,
-    });
+    for (const [voice, period] of [
+      [2, UNIT_PERIOD],
+      [3, UNIT_PERIOD / 4],
+    ] as const) {
+      engine.post({ type: 'note-on', frame: 100, slot: 0, voice, period, pan: 0, offset: 0, velocity: 1 });
+    }
     await engine.flush();
+    // Asked while the render is suspended after both ends (an ended offline render no longer answers).
+    const asked = context.suspend(1024 / RATE).then(async () => {
+      // Nothing was posted while rendering: the ended voices wait in the processor's ring.
+      expect(ended).toEqual([]);
+      await engine.collectEnded();
+      // Voice 2 steps one frame per frame (ends at 100 + 300); voice 3 steps four (100 + 75).
+      expect(ended).toEqual([
+        { type: 'ended', slot: 0, voice: 3, frame: 175 },
+        { type: 'ended', slot: 0, voice: 2, frame: 400 },
+      ]);
+      // Taken once: a second request finds the ring empty.
+      await engine.collectEnded();
+      expect(ended).toHaveLength(2);
+      await context.resume();
+    });
     await context.startRendering();
-    await new Promise((r) => setTimeout(r, 50));
-    // Voice 2 steps one frame per frame (ends at 100 + 300); voice 3 steps four (100 + 75).
-    expect(ended).toEqual([
-      { type: 'ended', slot: 0, voice: 3, frame: 175 },
-      { type: 'ended', slot: 0, voice: 2, frame: 400 },
-    ]);
+    await asked;
   });
 
   it('answers bad messages with errors naming the problem, and the other slots keep sounding', async () => {
@@ -124,19 +122,12 @@ describe('EngineNode in node-web-audio-api', () => {
       velocity: 1,
     });
     engine.postRaw({ type: 'explode', id: 901 });
-    engine.postRaw({
-      type: 'note-on',
-      id: 902,
-      frame: 10,
-      slot: 0,
-      voice: 9,
-      period: 428,
-      pan: 0,
-      offset: 0,
-      velocity: 1,
-    });
-    engine.postRaw({ type: 'set', id: 903, frame: 10, slot: 0, voice: 1, volume: Number.NaN });
-    engine.postRaw({ type: 'note-off', id: 904, frame: 10, slot: 3, voice: 12 });
+    const batch = encodeCommands(900, [
+      { type: 'note-on', id: 902, frame: 10, slot: 0, voice: 9, period: 428, pan: 0, offset: 0, velocity: 1 },
+      { type: 'set', id: 903, frame: 10, slot: 0, voice: 1, volume: Number.NaN },
+      { type: 'note-off', id: 904, frame: 10, slot: 3, voice: 12 },
+    ]);
+    engine.postRaw(batch, [batch.records.buffer]);
     const truncated = {
       kind: 'sampler',
       format: 'int16',

@@ -1,6 +1,11 @@
 // Page script for the Chromium suite: the pool's key behaviours in a real browser,
 // driven through the built package. Every function returns plain data for the test.
-import { createDedicatedInstrument, createWorkletPool, type WorkletRuntimeError } from '../../dist/index.js';
+import {
+  createDedicatedInstrument,
+  createWorkletPool,
+  encodeCommands,
+  type WorkletRuntimeError,
+} from '../../dist/index.js';
 import { fourSamplers, loopedSampler, play } from '../patches.js';
 import { firstSound, soundEnd } from '../signal.js';
 
@@ -127,18 +132,11 @@ export async function badMessage(): Promise<{ errors: string[]; left: number; ri
   a.noteOn({ time: 0, period: 428, pan: -1 });
   b.noteOn({ time: 0, period: 320, pan: 1 });
   const engine = await pool.engineNode(0);
-  engine?.postRaw({
-    type: 'note-on',
-    id: 77,
-    frame: 10,
-    slot: 1,
-    voice: 0,
-    period: 428,
-    pan: 0,
-    offset: 0,
-    velocity: 1,
-  });
-  engine?.postRaw({ type: 'set', id: 78, frame: 10, slot: 0, voice: 1, volume: Number.NaN });
+  const batch = encodeCommands(76, [
+    { type: 'note-on', id: 77, frame: 10, slot: 1, voice: 0, period: 428, pan: 0, offset: 0, velocity: 1 },
+    { type: 'set', id: 78, frame: 10, slot: 0, voice: 1, volume: Number.NaN },
+  ]);
+  engine?.postRaw(batch, [batch.records.buffer]);
   engine?.postRaw({ type: 'format-disk', id: 79 });
   await pool.flush();
   const out = await ctx.startRendering();
