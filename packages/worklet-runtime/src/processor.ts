@@ -111,8 +111,13 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   private readonly silent: (Float32Array | undefined)[] = [];
   private viewsOf: ArrayBuffer | null = null;
   private readonly clock: Clock;
-  /** last, total, max render time (ms), quanta. */
-  private readonly timing = new Float64Array(4);
+  /**
+   * Whether process() reads the clock: only once a report has been asked for, because a
+   * host's clock may allocate (Node's performance.now() returns a boxed number per call).
+   */
+  private metering = false;
+  /** last, total, max render time (ms), quanta, quanta timed. */
+  private readonly timing = new Float64Array(5);
   private readonly failed: string | null = null;
   /** Shared-memory transport: records the main thread writes without a message. */
   private readonly commands: RecordRing | null;
@@ -521,19 +526,19 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   }
 
   private report(id: number): void {
+    this.metering = this.clock !== undefined;
     const activeVoices: number[] = [];
     for (let s = 0; s < this.slots; s++) activeVoices.push(this.engine.activeVoices(s));
     const t = this.timing;
     const quanta = t[3] as number;
+    const timed = t[4] as number;
     this.reply({
       type: 'report',
       id,
       activeVoices,
       quanta,
       renderTime:
-        this.clock && quanta > 0
-          ? { last: t[0] as number, mean: (t[1] as number) / quanta, max: t[2] as number }
-          : null,
+        timed > 0 ? { last: t[0] as number, mean: (t[1] as number) / timed, max: t[2] as number } : null,
       memoryBytes: this.engine.memoryBytes(),
     });
   }
@@ -612,7 +617,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
       this.copyOut(outputs, false);
       return true;
     }
-    const clock = this.clock;
+    const clock = this.metering ? this.clock : undefined;
     const t0 = clock ? clock.now() : 0;
     const e = this.engine;
     const base = this.scopeFrame();
@@ -640,6 +645,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
       const t = this.timing;
       t[0] = dt;
       t[1] = (t[1] as number) + dt;
+      t[4] = (t[4] as number) + 1;
       if (dt > (t[2] as number)) t[2] = dt;
     }
     return true;

@@ -262,7 +262,10 @@ export interface ReportReply {
   readonly activeVoices: number[];
   /** Quanta rendered so far. */
   readonly quanta: number;
-  /** Render time per quantum in ms (null where the worklet scope has no clock). */
+  /**
+   * Render time per quantum in ms, timed from the first report request on (null before
+   * that, and where the worklet scope has no clock).
+   */
   readonly renderTime: { readonly last: number; readonly mean: number; readonly max: number } | null;
   /** Bytes of WASM linear memory. */
   readonly memoryBytes: number;
