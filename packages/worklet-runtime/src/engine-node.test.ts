@@ -207,3 +207,54 @@ describe('EngineNode in node-web-audio-api', () => {
     }
   });
 });
+
+describe('the shared-memory transport (node-web-audio-api)', () => {
+  it('plays events written to the ring at their exact frame, after the load sent before them', async () => {
+    const context = offlineContext(4096);
+    const ended: EndedEvent[] = [];
+    const engine = await EngineNode.create(context, {
+      voices: 16,
+      slots: 4,
+      transport: 'shared-memory',
+      AudioWorkletNode: NodeAudioWorkletNode,
+      onEnded: (e) => ended.push(e),
+    });
+    expect(engine.transport).toBe('shared-memory');
+    for (let s = 0; s < 4; s++) engine.node.connect(context.destination, s);
+    const data = ramp(500);
+    // Not awaited: the note goes into the ring right behind the load's port message and
+    // must wait for it (the load makes slot 1 playable).
+    const patch = resolvePatch(
+      { kind: 'sampler', data, loopStart: 0, loopLength: 0, interpolation: 'none' },
+      't',
+    );
+    const loaded = Promise.all([
+      engine.request({ type: 'assign', frame: 0, slot: 1, start: 4, count: 4 }),
+      engine.request(
+        { type: 'load', frame: 0, slot: 1, patch },
+        patch.kind === 'sampler' ? [patch.data] : [],
+      ),
+    ]);
+    const frame = 640 + 17;
+    engine.post({
+      type: 'note-on',
+      frame,
+      slot: 1,
+      voice: 5,
+      period: UNIT_PERIOD,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    await loaded;
+    await engine.flush();
+    const [left] = channels(await context.startRendering());
+    expect(firstSound(left)).toBe(frame);
+    expect(soundEnd(left)).toBe(frame + data.length);
+    for (let i = 0; i < data.length; i += 37)
+      expect(left[frame + i]).toBeCloseTo((data[i] as number) / 128, 6);
+    // The ended voice is in the shared ring: read without asking the processor.
+    engine.pollEnded();
+    expect(ended).toEqual([{ type: 'ended', slot: 1, voice: 5, frame: frame + data.length }]);
+  });
+});
