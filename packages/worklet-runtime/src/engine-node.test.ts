@@ -15,6 +15,7 @@ import { EngineNode } from './engine-node.js';
 import type { WorkletRuntimeError } from './errors.js';
 import { resolvePatch } from './patch.js';
 import { type EndedEvent, encodeCommands } from './protocol.js';
+import { loadSlot, SAMPLE_CHUNK_BYTES } from './slot-instrument.js';
 
 afterEach(renderPending);
 
@@ -256,5 +257,87 @@ describe('the shared-memory transport (node-web-audio-api)', () => {
     // The ended voice is in the shared ring: read without asking the processor.
     engine.pollEnded();
     expect(ended).toEqual([{ type: 'ended', slot: 1, voice: 5, frame: frame + data.length }]);
+  });
+});
+
+describe('chunked sample upload (node-web-audio-api)', () => {
+  it('loads a sample larger than one chunk in several messages and plays it bit for bit', async () => {
+    const frames = 3 * (SAMPLE_CHUNK_BYTES / 2) + 1234; // int16: four chunks
+    const data = Int16Array.from({ length: frames }, (_, i) => ((i * 97) % 60000) - 30000);
+    const context = offlineContext(frames + 512);
+    const engine = await engineWith(context);
+    const sent: string[] = [];
+    const post = engine.post.bind(engine);
+    engine.post = (message, transfer) => {
+      sent.push(message.type);
+      return post(message, transfer);
+    };
+    const patch = resolvePatch(
+      { kind: 'sampler', data, loopStart: 0, loopLength: 0, interpolation: 'none' },
+      't',
+    );
+    await loadSlot({ engine, slot: 2, start: 8 }, 4, patch, 0);
+    expect(sent).toEqual(['assign', 'load', 'sample-data', 'sample-data', 'sample-data']);
+    engine.post({
+      type: 'note-on',
+      frame: 100,
+      slot: 2,
+      voice: 8,
+      period: UNIT_PERIOD,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    await engine.flush();
+    const [left] = channels(await context.startRendering());
+    let worst = 0;
+    for (let i = 0; i < frames; i++)
+      worst = Math.max(worst, Math.abs((left[100 + i] as number) - (data[i] as number) / 32768));
+    expect(worst).toBeLessThan(1e-7);
+    expect(soundEnd(left)).toBe(100 + frames);
+  });
+
+  it('refuses sample data nobody waits for, and bytes out of order (the load fails, the slot keeps its patch)', async () => {
+    const context = offlineContext(256);
+    const errors: WorkletRuntimeError[] = [];
+    const engine = await engineWith(context, errors);
+    await load(engine, 0, ramp(100));
+    engine.postRaw({ type: 'sample-data', id: 50, slot: 0, offset: 0, data: new ArrayBuffer(8) });
+    const patch = resolvePatch({ kind: 'sampler', data: ramp(1000), loopStart: 0, loopLength: 0 }, 't');
+    if (patch.kind !== 'sampler') throw new Error('a sampler patch');
+    const first = patch.data.slice(0, 100);
+    const loading = engine.request({
+      type: 'load',
+      frame: 0,
+      slot: 0,
+      patch: { ...patch, data: first },
+      chunks: 2,
+    });
+    engine.postRaw({ type: 'sample-data', id: 51, slot: 0, offset: 500, data: new ArrayBuffer(100) });
+    await expect(loading).rejects.toMatchObject({
+      message: expect.stringContaining('cancelled by sample-data #51'),
+    });
+    await engine.flush();
+    expect(errors.map((e) => (e.cause as { code: string }).code)).toEqual([
+      'UNEXPECTED_SAMPLE_DATA',
+      'UNEXPECTED_SAMPLE_DATA',
+    ]);
+    expect(errors[0]?.message).toContain('no chunked load of slot 0 is waiting for bytes');
+    expect(errors[1]?.message).toContain('expects bytes from 100 of 1000, got 500..600');
+    // The slot still plays its first patch.
+    engine.post({
+      type: 'note-on',
+      frame: 0,
+      slot: 0,
+      voice: 0,
+      period: UNIT_PERIOD,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    await engine.flush();
+    const [left] = channels(await context.startRendering());
+    expect(firstSound(left)).toBe(0);
+    expect(soundEnd(left)).toBe(100);
   });
 });
