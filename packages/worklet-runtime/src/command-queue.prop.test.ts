@@ -68,3 +68,22 @@ describe('CommandQueue', () => {
     );
   });
 });
+
+describe('CommandQueue on the render path', () => {
+  it('a push that may not grow refuses when full and keeps what it holds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), (n) => {
+        const q = new CommandQueue(8, 64);
+        let accepted = 0;
+        for (let i = 0; i < n; i++) if (q.push(false, i, Op.NoteOn, 0, 0, 0, i)) accepted++;
+        expect(accepted).toBe(Math.min(n, 8));
+        expect(q.capacity).toBe(8);
+        expect(q.length).toBe(Math.min(n, 8));
+        expect(q.param(0)).toBe(0);
+        // The message handler may still grow it.
+        expect(q.push(true, 99, Op.NoteOn, 0, 0, 0, 99)).toBe(true);
+        expect(q.capacity).toBe(n >= 8 ? 16 : 8);
+      }),
+    );
+  });
+});
