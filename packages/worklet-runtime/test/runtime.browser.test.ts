@@ -49,7 +49,13 @@ describe('in Chromium', () => {
   );
 
   it('a pooled note at frame F starts at frame F and a one-shot stops at its end', async () => {
-    expect(await run(pool, 'noteAtFrame', 333)).toEqual({ first: 333, end: 1833, exact: true, length: 1500 });
+    expect(await run(pool, 'noteAtFrame', 333)).toEqual({
+      first: 333,
+      end: 1833,
+      exact: true,
+      length: 1500,
+      transport: 'port',
+    });
   });
 
   it('a dedicated instrument plays a note from its exact frame', async () => {
