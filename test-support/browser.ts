@@ -35,12 +35,25 @@ export interface BrowserPage {
   close(): Promise<void>;
 }
 
+/** How the scenario page is served. */
+export interface ScenarioPageOptions {
+  /**
+   * Serve with COOP `same-origin` and COEP `require-corp`, so the page is cross-origin
+   * isolated and may use SharedArrayBuffer.
+   */
+  readonly crossOriginIsolated?: boolean;
+}
+
 /**
  * Bundles `entry` (TypeScript, may import workspace packages) into one ESM script,
  * serves it in a blank page on localhost and opens it in `browser`. The script's
  * exports are reachable in the page as `window.__scenario`.
  */
-export async function openScenarioPage(browser: Browser, entry: string): Promise<BrowserPage> {
+export async function openScenarioPage(
+  browser: Browser,
+  entry: string,
+  options: ScenarioPageOptions = {},
+): Promise<BrowserPage> {
   const bundle = await build({
     entryPoints: [entry],
     bundle: true,
@@ -54,11 +67,14 @@ export async function openScenarioPage(browser: Browser, entry: string): Promise
   const script = bundle.outputFiles[0]?.text ?? '';
   const html =
     '<!doctype html><html><head><meta charset="utf-8"></head><body><script src="/scenario.js"></script></body></html>';
+  const isolation: Record<string, string> = options.crossOriginIsolated
+    ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+    : {};
   const server: Server = createServer((req, res) => {
     if (req.url === '/scenario.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      res.writeHead(200, { 'content-type': 'text/javascript', ...isolation }).end(script);
     } else {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      res.writeHead(200, { 'content-type': 'text/html', ...isolation }).end(html);
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

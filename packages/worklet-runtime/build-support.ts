@@ -14,13 +14,23 @@ export const version: string = (
   JSON.parse(readFileSync(resolve(here, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
-/** Compile-time constants for every bundle of this package (a fresh object: bundlers may mutate it). */
-export function defines(): Record<string, string> {
-  return { __WORKLETPOOL_VERSION__: JSON.stringify(version) };
+/**
+ * Compile-time constants for every bundle of this package (a fresh object: bundlers may
+ * mutate it). `testFaults` is true only for the testing build of the processor.
+ */
+export function defines(testFaults = false): Record<string, string> {
+  return {
+    __WORKLETPOOL_VERSION__: JSON.stringify(version),
+    __WORKLETPOOL_TEST_FAULTS__: JSON.stringify(testFaults),
+  };
 }
 
-/** Bundles src/processor.ts into one self-contained ES module. */
-export async function processorSource(): Promise<string> {
+/**
+ * Bundles src/processor.ts into one self-contained ES module: the production build, or
+ * with `testFaults` the testing build that obeys `fail-for-test` (the production one has
+ * that code removed by the minifier, so nothing can turn it on).
+ */
+export async function processorSource(testFaults = false): Promise<string> {
   const out = await build({
     entryPoints: [resolve(here, 'src/processor.ts')],
     bundle: true,
@@ -29,7 +39,7 @@ export async function processorSource(): Promise<string> {
     target: 'es2022',
     minify: true,
     write: false,
-    define: defines(),
+    define: defines(testFaults),
     logLevel: 'silent',
   });
   return out.outputFiles[0]?.text ?? '';
@@ -48,6 +58,8 @@ export function engineBase64(): string {
 /** Source text of a build-time module, or undefined for any other id. */
 export async function embeddedModule(id: string): Promise<string | undefined> {
   if (id === 'embedded:processor') return `export default ${JSON.stringify(await processorSource())};`;
+  if (id === 'embedded:processor-testing')
+    return `export default ${JSON.stringify(await processorSource(true))};`;
   if (id === 'embedded:engine') return `export default ${JSON.stringify(engineBase64())};`;
   return undefined;
 }

@@ -15,10 +15,12 @@ const embedded: Plugin = {
 };
 
 // The processor is its own entry (dist/processor.js, for hosts that load it as a file);
-// the main entry also carries it inline, so it needs no bundler to find it.
+// the main entry also carries it inline, so it needs no bundler to find it. The testing
+// entry carries the testing build of the processor (faults on request) and nothing else
+// ships it.
 export default defineConfig(
   preset({
-    entry: ['src/index.ts', 'src/processor.ts'],
+    entry: ['src/index.ts', 'src/processor.ts', 'src/testing.ts'],
     define: defines(),
     esbuildPlugins: [embedded],
   }),

@@ -125,6 +125,12 @@ afterAll(async () => {
 });
 
 describe('playground in Chromium', () => {
+  it('says how note events reach the audio thread: the port, on a page that is not cross-origin isolated', async () => {
+    expect(await page.getByTestId('transport').textContent()).toBe(
+      'Note events: port messages (page not cross-origin isolated)',
+    );
+  });
+
   it('starts with the default song laid out on 2 worklets with fixed blocks', async () => {
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(false);
     await expect.poll(() => rows().count()).toBe(2);

@@ -119,6 +119,17 @@ class Playground {
   );
   private readonly mapRoot = h('div');
   private readonly poolMap = new PoolMap(this.mapRoot);
+  /** Shared memory carries the note events where the page allows it (cross-origin isolated). */
+  private readonly transport: NonNullable<SongBankOptions['transport']> =
+    globalThis.crossOriginIsolated === true ? 'shared-memory' : 'port';
+  private readonly transportLabel = h('span', {
+    class: 'muted',
+    testid: 'transport',
+    text:
+      this.transport === 'shared-memory'
+        ? 'Note events: shared-memory ring'
+        : 'Note events: port messages (page not cross-origin isolated)',
+  });
   private readonly statsRoot = h('dl', { class: 'stats', testid: 'stats' });
   private readonly figureRoot = h('div', { class: 'figure', testid: 'comparison' });
   private readonly speedRoot = h('div', { class: 'speed' });
@@ -212,6 +223,7 @@ class Playground {
         h('label', {}, this.poolingBox, ' Pooling'),
         h('label', {}, this.simplifiedBox, ' Simplified MOD instruments (no worklet)'),
         h('label', {}, 'Voices per worklet ', this.voicesSelect),
+        this.transportLabel,
       ),
       h(
         'div',
@@ -319,6 +331,7 @@ class Playground {
       strategy: settings.strategy,
       voicesPerWorklet: settings.voicesPerWorklet,
       simplifiedMod: settings.simplifiedMod,
+      transport: this.transport,
     };
   }
 

@@ -2,6 +2,7 @@ import { isPoolError, type Strategy } from '@workletpool/pool-core';
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
 import {
   type AudioWorkletNodeConstructor,
+  type CommandTransport,
   createDedicatedInstrument,
   createSampleInstrument,
   createWorkletPool,
@@ -53,6 +54,11 @@ export interface SongBankOptions {
   readonly masterGain?: number;
   /** AudioWorkletNode constructor (default: the global one; pass node-web-audio-api's in Node). */
   readonly AudioWorkletNode?: AudioWorkletNodeConstructor;
+  /**
+   * How note events reach the audio thread (default 'port'); 'shared-memory' needs a
+   * cross-origin isolated page. See worklet-runtime's WorkletPoolOptions.transport.
+   */
+  readonly transport?: CommandTransport;
   /**
    * What a pooled bank does when maxWorklets is reached (default 'fail': ensureInstrument
    * rejects with pool-core's POOL_EXHAUSTED). 'fewer-voices' gives the instrument as many
@@ -212,6 +218,7 @@ export async function createSongBank(
   const nodeOption = {
     ...(options.AudioWorkletNode === undefined ? {} : { AudioWorkletNode: options.AudioWorkletNode }),
     ...(options.declick === undefined ? {} : { declick: options.declick }),
+    ...(options.transport === undefined ? {} : { transport: options.transport }),
   };
   master.connect(options.destination ?? context.destination);
   const voicesPerWorklet = options.voicesPerWorklet ?? 16;

@@ -3,6 +3,21 @@
 import engineBase64 from 'embedded:engine';
 import processorSource from 'embedded:processor';
 import { WorkletRuntimeError } from './errors.js';
+import { PROCESSOR_NAME } from './processor-name.js';
+
+let source = processorSource;
+let name = PROCESSOR_NAME;
+
+/** Makes later nodes use another build of the processor (the testing entry's). */
+export function useProcessor(text: string, registeredName: string): void {
+  source = text;
+  name = registeredName;
+}
+
+/** The name the processor in use registers under. */
+export function processorName(): string {
+  return name;
+}
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
@@ -24,20 +39,26 @@ export function engineBinarySize(): number {
   return decodeBase64(engineBase64).byteLength;
 }
 
-const added = new WeakMap<BaseAudioContext, Promise<void>>();
+const added = new WeakMap<BaseAudioContext, Map<string, Promise<void>>>();
 
 /** Adds the processor module to `context` once; a failure is not cached, so it can be retried. */
 export function addProcessorModule(context: BaseAudioContext): Promise<void> {
-  let pending = added.get(context);
+  let forContext = added.get(context);
+  if (!forContext) {
+    forContext = new Map();
+    added.set(context, forContext);
+  }
+  const key = name;
+  let pending = forContext.get(key);
   if (!pending) {
-    pending = addModule(context);
-    added.set(context, pending);
-    pending.catch(() => added.delete(context));
+    pending = addModule(context, source);
+    forContext.set(key, pending);
+    pending.catch(() => forContext.delete(key));
   }
   return pending;
 }
 
-async function addModule(context: BaseAudioContext): Promise<void> {
+async function addModule(context: BaseAudioContext, processorSource: string): Promise<void> {
   if (!context.audioWorklet) {
     throw new WorkletRuntimeError(
       'NO_AUDIO_WORKLET',

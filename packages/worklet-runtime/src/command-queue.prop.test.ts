@@ -21,7 +21,7 @@ describe('CommandQueue', () => {
               expect(q.param(0)).toBe(head?.seq);
               q.shift();
             } else {
-              const ok = q.push(step.frame, Op.NoteOn, 0, 0, 0, seq);
+              const ok = q.push(true, step.frame, Op.NoteOn, 0, 0, 0, seq);
               expect(ok).toBe(model.length < 16);
               if (ok) model.push({ frame: step.frame, seq });
               seq++;
@@ -47,7 +47,7 @@ describe('CommandQueue', () => {
         (items, from, slot) => {
           const q = new CommandQueue(64);
           items.forEach((it, i) => {
-            q.push(it.frame, Op.Commit, it.slot, 0, 0, i);
+            q.push(true, it.frame, Op.Commit, it.slot, 0, 0, i);
           });
           const dropped: number[] = [];
           q.dropFrom(from, slot, (op, p0) => {
@@ -65,6 +65,25 @@ describe('CommandQueue', () => {
           expect(kept.sort((a, b) => a - b)).toEqual(items.flatMap((it, i) => (isDropped(it) ? [] : [i])));
         },
       ),
+    );
+  });
+});
+
+describe('CommandQueue on the render path', () => {
+  it('a push that may not grow refuses when full and keeps what it holds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), (n) => {
+        const q = new CommandQueue(8, 64);
+        let accepted = 0;
+        for (let i = 0; i < n; i++) if (q.push(false, i, Op.NoteOn, 0, 0, 0, i)) accepted++;
+        expect(accepted).toBe(Math.min(n, 8));
+        expect(q.capacity).toBe(8);
+        expect(q.length).toBe(Math.min(n, 8));
+        expect(q.param(0)).toBe(0);
+        // The message handler may still grow it.
+        expect(q.push(true, 99, Op.NoteOn, 0, 0, 0, 99)).toBe(true);
+        expect(q.capacity).toBe(n >= 8 ? 16 : 8);
+      }),
     );
   });
 });

@@ -11,14 +11,8 @@ export const Op = {
   Reset: 6,
 } as const;
 
-/** Bit flags saying which optional fields of a `Set` (or `NoteOn`) are present. */
-export const Has = {
-  Period: 1,
-  Frequency: 2,
-  Volume: 4,
-  Pan: 8,
-  Offset: 16,
-} as const;
+/** Bit flags saying which optional fields of a `Set` are present: the records' own Has bits. */
+export { Has } from './protocol.js';
 
 /** Number of numeric parameters each command carries. */
 export const PARAMS = 6;
@@ -57,10 +51,10 @@ export class CommandQueue {
   }
 
   /**
-   * Doubles the storage, keeping the order. Only `push` grows the queue, and pushes
-   * happen in the port's message handler, never inside process(): a whole song
-   * scheduled ahead for an offline render can be queued without the render path
-   * allocating.
+   * Doubles the storage, keeping the order. Only a `push` that allows it grows the queue,
+   * and the processor allows it only in the port's message handler, never inside
+   * process(): a whole song scheduled ahead for an offline render can be queued without
+   * the render path allocating.
    */
   private grow(): boolean {
     const next = Math.min(this.maxCapacity, this.cap * 2);
@@ -96,8 +90,12 @@ export class CommandQueue {
     return this.count;
   }
 
-  /** Adds a command; returns false (and changes nothing) when the queue is full. */
+  /**
+   * Adds a command; returns false (and changes nothing) when the queue is full. With
+   * `grow` false (the render path) a full queue is not grown: nothing is allocated.
+   */
   push(
+    grow: boolean,
     frame: number,
     op: number,
     slot: number,
@@ -110,7 +108,7 @@ export class CommandQueue {
     p4 = 0,
     p5 = 0,
   ): boolean {
-    if (this.count === this.cap && !this.grow()) return false;
+    if (this.count === this.cap && !(grow && this.grow())) return false;
     const cap = this.cap;
     // Walk back from the tail past every later command, shifting each up one place.
     let i = this.count;

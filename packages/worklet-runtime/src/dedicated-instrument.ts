@@ -1,5 +1,5 @@
 // The legacy mode: one instrument on an AudioWorkletNode of its own.
-import { type AudioWorkletNodeConstructor, EngineNode } from './engine-node.js';
+import { type AudioWorkletNodeConstructor, type CommandTransport, EngineNode } from './engine-node.js';
 import { checkVoices } from './events.js';
 import { type InstrumentPatch, resolvePatch } from './patch.js';
 import { loadSlot, SlotInstrument } from './slot-instrument.js';
@@ -14,6 +14,8 @@ export interface DedicatedInstrumentOptions {
   readonly AudioWorkletNode?: AudioWorkletNodeConstructor;
   /** true (default): gains ramp and cut voices fade out over 1 ms; false: ProTracker-exact steps. */
   readonly declick?: boolean;
+  /** How voice events reach the audio thread (default 'port'; see WorkletPoolOptions). */
+  readonly transport?: CommandTransport;
 }
 
 /** An instrument with its own AudioWorkletNode (one engine, one slot). */
@@ -39,6 +41,7 @@ export class DedicatedInstrument extends SlotInstrument {
       slots: 1,
       declick: options.declick,
       AudioWorkletNode: options.AudioWorkletNode,
+      transport: options.transport,
       onEnded: (e) => instrument?.voiceEnded(e.voice, e.frame / context.sampleRate),
     });
     const placement = { engine, slot: 0, start: 0 };

@@ -16,7 +16,8 @@ import {
 import { EngineNode } from './engine-node.js';
 import type { WorkletRuntimeError } from './errors.js';
 import { resolvePatch } from './patch.js';
-import type { FromProcessor } from './protocol.js';
+import { type EndedEvent, encodeCommands } from './protocol.js';
+import { loadSlot, SAMPLE_CHUNK_BYTES } from './slot-instrument.js';
 
 afterEach(renderPending);
 
@@ -26,12 +27,17 @@ function ramp(frames: number): Int8Array {
   return data;
 }
 
-async function engineWith(context: BaseAudioContext, errors: WorkletRuntimeError[] = []) {
+async function engineWith(
+  context: BaseAudioContext,
+  errors: WorkletRuntimeError[] = [],
+  onEnded?: (event: EndedEvent) => void,
+) {
   const engine = await EngineNode.create(context, {
     voices: 16,
     slots: 4,
     AudioWorkletNode: NodeAudioWorkletNode,
     onError: (e) => errors.push(e),
+    onEnded,
   });
   for (let s = 0; s < 4; s++) engine.node.connect(context.destination, s);
   return engine;
@@ -73,42 +79,35 @@ describe('EngineNode in node-web-audio-api', () => {
     expect(fadeError(left, frame + data.length)).toBeLessThan(1e-6);
   });
 
-  it('reports a one-shot that reached its end, at the frame it ended', async () => {
+  it('reports a one-shot that reached its end, at the frame it ended (from the ring, on request)', async () => {
     const context = offlineContext(2048);
-    const engine = await engineWith(context);
-    const ended: FromProcessor[] = [];
-    engine.node.port.addEventListener('message', (e: MessageEvent<FromProcessor>) => {
-      if (e.data.type === 'ended') ended.push(e.data);
-    });
+    const ended: EndedEvent[] = [];
+    const engine = await engineWith(context, [], (e) => ended.push(e));
     await load(engine, 0, ramp(300));
-    engine.post({
-      type: 'note-on',
-      frame: 100,
-      slot: 0,
-      voice: 2,
-      period: UNIT_PERIOD,
-      pan: 0,
-      offset: 0,
-      velocity: 1,
-    });
-    engine.post({
-      type: 'note-on',
-      frame: 100,
-      slot: 0,
-      voice: 3,
-      period: UNIT_PERIOD / 4,
-      pan: 0,
-      offset: 0,
-      velocity: 1,
-    });
+    for (const [voice, period] of [
+      [2, UNIT_PERIOD],
+      [3, UNIT_PERIOD / 4],
+    ] as const) {
+      engine.post({ type: 'note-on', frame: 100, slot: 0, voice, period, pan: 0, offset: 0, velocity: 1 });
+    }
     await engine.flush();
+    // Asked while the render is suspended after both ends (an ended offline render no longer answers).
+    const asked = context.suspend(1024 / RATE).then(async () => {
+      // Nothing was posted while rendering: the ended voices wait in the processor's ring.
+      expect(ended).toEqual([]);
+      await engine.collectEnded();
+      // Voice 2 steps one frame per frame (ends at 100 + 300); voice 3 steps four (100 + 75).
+      expect(ended).toEqual([
+        { type: 'ended', slot: 0, voice: 3, frame: 175 },
+        { type: 'ended', slot: 0, voice: 2, frame: 400 },
+      ]);
+      // Taken once: a second request finds the ring empty.
+      await engine.collectEnded();
+      expect(ended).toHaveLength(2);
+      await context.resume();
+    });
     await context.startRendering();
-    await new Promise((r) => setTimeout(r, 50));
-    // Voice 2 steps one frame per frame (ends at 100 + 300); voice 3 steps four (100 + 75).
-    expect(ended).toEqual([
-      { type: 'ended', slot: 0, voice: 3, frame: 175 },
-      { type: 'ended', slot: 0, voice: 2, frame: 400 },
-    ]);
+    await asked;
   });
 
   it('answers bad messages with errors naming the problem, and the other slots keep sounding', async () => {
@@ -127,19 +126,12 @@ describe('EngineNode in node-web-audio-api', () => {
       velocity: 1,
     });
     engine.postRaw({ type: 'explode', id: 901 });
-    engine.postRaw({
-      type: 'note-on',
-      id: 902,
-      frame: 10,
-      slot: 0,
-      voice: 9,
-      period: 428,
-      pan: 0,
-      offset: 0,
-      velocity: 1,
-    });
-    engine.postRaw({ type: 'set', id: 903, frame: 10, slot: 0, voice: 1, volume: Number.NaN });
-    engine.postRaw({ type: 'note-off', id: 904, frame: 10, slot: 3, voice: 12 });
+    const batch = encodeCommands(900, [
+      { type: 'note-on', id: 902, frame: 10, slot: 0, voice: 9, period: 428, pan: 0, offset: 0, velocity: 1 },
+      { type: 'set', id: 903, frame: 10, slot: 0, voice: 1, volume: Number.NaN },
+      { type: 'note-off', id: 904, frame: 10, slot: 3, voice: 12 },
+    ]);
+    engine.postRaw(batch, [batch.records.buffer]);
     const truncated = {
       kind: 'sampler',
       format: 'int16',
@@ -197,8 +189,14 @@ describe('EngineNode in node-web-audio-api', () => {
       });
       // A real-time clock on a busy machine may take a while to reach the notes' frame:
       // ask again until they sound (or give up after about 10 s).
+      // Render time is measured from the first report request on.
       let report = await engine.report();
-      for (let attempt = 0; attempt < 100 && report.activeVoices.every((n) => n === 0); attempt++) {
+      expect(report.renderTime).toBeNull();
+      for (
+        let attempt = 0;
+        attempt < 100 && (report.activeVoices.every((n) => n === 0) || report.renderTime === null);
+        attempt++
+      ) {
         await new Promise((r) => setTimeout(r, 100));
         report = await engine.report();
       }
@@ -211,5 +209,138 @@ describe('EngineNode in node-web-audio-api', () => {
     } finally {
       await context.close();
     }
+  });
+});
+
+describe('the shared-memory transport (node-web-audio-api)', () => {
+  it('plays events written to the ring at their exact frame, after the load sent before them', async () => {
+    const context = offlineContext(4096);
+    const ended: EndedEvent[] = [];
+    const engine = await EngineNode.create(context, {
+      voices: 16,
+      slots: 4,
+      transport: 'shared-memory',
+      AudioWorkletNode: NodeAudioWorkletNode,
+      onEnded: (e) => ended.push(e),
+    });
+    expect(engine.transport).toBe('shared-memory');
+    for (let s = 0; s < 4; s++) engine.node.connect(context.destination, s);
+    const data = ramp(500);
+    // Not awaited: the note goes into the ring right behind the load's port message and
+    // must wait for it (the load makes slot 1 playable).
+    const patch = resolvePatch(
+      { kind: 'sampler', data, loopStart: 0, loopLength: 0, interpolation: 'none' },
+      't',
+    );
+    const loaded = Promise.all([
+      engine.request({ type: 'assign', frame: 0, slot: 1, start: 4, count: 4 }),
+      engine.request(
+        { type: 'load', frame: 0, slot: 1, patch },
+        patch.kind === 'sampler' ? [patch.data] : [],
+      ),
+    ]);
+    const frame = 640 + 17;
+    engine.post({
+      type: 'note-on',
+      frame,
+      slot: 1,
+      voice: 5,
+      period: UNIT_PERIOD,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    await loaded;
+    await engine.flush();
+    const [left] = channels(await context.startRendering());
+    expect(firstSound(left)).toBe(frame);
+    expect(soundEnd(left)).toBe(frame + data.length);
+    for (let i = 0; i < data.length; i += 37)
+      expect(left[frame + i]).toBeCloseTo((data[i] as number) / 128, 6);
+    // The ended voice is in the shared ring: read without asking the processor.
+    engine.pollEnded();
+    expect(ended).toEqual([{ type: 'ended', slot: 1, voice: 5, frame: frame + data.length }]);
+  });
+});
+
+describe('chunked sample upload (node-web-audio-api)', () => {
+  it('loads a sample larger than one chunk in several messages and plays it bit for bit', async () => {
+    const frames = 3 * (SAMPLE_CHUNK_BYTES / 2) + 1234; // int16: four chunks
+    const data = Int16Array.from({ length: frames }, (_, i) => ((i * 97) % 60000) - 30000);
+    const context = offlineContext(frames + 512);
+    const engine = await engineWith(context);
+    const sent: string[] = [];
+    const post = engine.post.bind(engine);
+    engine.post = (message, transfer) => {
+      sent.push(message.type);
+      return post(message, transfer);
+    };
+    const patch = resolvePatch(
+      { kind: 'sampler', data, loopStart: 0, loopLength: 0, interpolation: 'none' },
+      't',
+    );
+    await loadSlot({ engine, slot: 2, start: 8 }, 4, patch, 0);
+    expect(sent).toEqual(['assign', 'load', 'sample-data', 'sample-data', 'sample-data']);
+    engine.post({
+      type: 'note-on',
+      frame: 100,
+      slot: 2,
+      voice: 8,
+      period: UNIT_PERIOD,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    await engine.flush();
+    const [left] = channels(await context.startRendering());
+    let worst = 0;
+    for (let i = 0; i < frames; i++)
+      worst = Math.max(worst, Math.abs((left[100 + i] as number) - (data[i] as number) / 32768));
+    expect(worst).toBeLessThan(1e-7);
+    expect(soundEnd(left)).toBe(100 + frames);
+  });
+
+  it('refuses sample data nobody waits for, and bytes out of order (the load fails, the slot keeps its patch)', async () => {
+    const context = offlineContext(256);
+    const errors: WorkletRuntimeError[] = [];
+    const engine = await engineWith(context, errors);
+    await load(engine, 0, ramp(100));
+    engine.postRaw({ type: 'sample-data', id: 50, slot: 0, offset: 0, data: new ArrayBuffer(8) });
+    const patch = resolvePatch({ kind: 'sampler', data: ramp(1000), loopStart: 0, loopLength: 0 }, 't');
+    if (patch.kind !== 'sampler') throw new Error('a sampler patch');
+    const first = patch.data.slice(0, 100);
+    const loading = engine.request({
+      type: 'load',
+      frame: 0,
+      slot: 0,
+      patch: { ...patch, data: first },
+      chunks: 2,
+    });
+    engine.postRaw({ type: 'sample-data', id: 51, slot: 0, offset: 500, data: new ArrayBuffer(100) });
+    await expect(loading).rejects.toMatchObject({
+      message: expect.stringContaining('cancelled by sample-data #51'),
+    });
+    await engine.flush();
+    expect(errors.map((e) => (e.cause as { code: string }).code)).toEqual([
+      'UNEXPECTED_SAMPLE_DATA',
+      'UNEXPECTED_SAMPLE_DATA',
+    ]);
+    expect(errors[0]?.message).toContain('no chunked load of slot 0 is waiting for bytes');
+    expect(errors[1]?.message).toContain('expects bytes from 100 of 1000, got 500..600');
+    // The slot still plays its first patch.
+    engine.post({
+      type: 'note-on',
+      frame: 0,
+      slot: 0,
+      voice: 0,
+      period: UNIT_PERIOD,
+      pan: 0,
+      offset: 0,
+      velocity: 1,
+    });
+    await engine.flush();
+    const [left] = channels(await context.startRendering());
+    expect(firstSound(left)).toBe(0);
+    expect(soundEnd(left)).toBe(100);
   });
 });

@@ -1,13 +1,45 @@
 // One AudioWorkletNode running the engine processor, with the main thread's half of
-// the protocol: numbered requests, replies matched by id, and events.
-import { addProcessorModule, engineModule } from './assets.js';
+// the protocol: numbered requests, replies matched by id, and events. Voice events are
+// written as records into a batch that goes out as one message (its buffer transferred)
+// at the end of the current task, or, with the shared-memory transport, straight into a
+// ring the processor reads every quantum.
+import { addProcessorModule, engineModule, processorName } from './assets.js';
 import { WorkletRuntimeError } from './errors.js';
 import type { EngineProcessorOptions } from './processor.js';
-import { PROCESSOR_NAME } from './processor-name.js';
-import type { EndedEvent, ErrorReply, FromProcessor, ReportReply, ToProcessor } from './protocol.js';
+import {
+  ENDED_FIELDS,
+  type EndedEvent,
+  type ErrorReply,
+  type EventFields,
+  type EventMessage,
+  encodeRecord,
+  type FromProcessor,
+  RECORD_SIZE,
+  type ReportReply,
+  type ToProcessor,
+} from './protocol.js';
+import { type RecordRing, sharedRings, sharedRingsBytes } from './record-ring.js';
 
-/** A protocol message before the node numbers it. */
-export type Outgoing = ToProcessor extends infer M ? (M extends ToProcessor ? Omit<M, 'id'> : never) : never;
+type AnyMessage = ToProcessor | EventMessage;
+
+/** A protocol message (or voice event) before the node numbers it. */
+export type Outgoing = AnyMessage extends infer M ? (M extends AnyMessage ? Omit<M, 'id'> : never) : never;
+
+/** How voice events reach the audio thread. */
+export type CommandTransport = 'port' | 'shared-memory';
+
+/** Records per batch message; a fuller task sends more than one. */
+const BATCH_RECORDS = 512;
+
+function isEvent(message: Outgoing): message is EventFields {
+  return message.type === 'note-on' || message.type === 'note-off' || message.type === 'set';
+}
+
+/** Whether this realm can share memory with an AudioWorklet (a cross-origin isolated page, or Node). */
+export function sharedMemoryAvailable(): boolean {
+  const scope = globalThis as { crossOriginIsolated?: boolean };
+  return typeof SharedArrayBuffer === 'function' && scope.crossOriginIsolated !== false;
+}
 
 /** The AudioWorkletNode constructor of the Web Audio implementation in use. */
 export type AudioWorkletNodeConstructor = new (
@@ -25,6 +57,8 @@ export interface EngineNodeOptions {
   readonly sharedOutput?: boolean | undefined;
   /** false: no gain ramps and no fade-out tails (default true). */
   readonly declick?: boolean | undefined;
+  /** How voice events travel (default 'port'); 'shared-memory' needs a cross-origin isolated page. */
+  readonly transport?: CommandTransport | undefined;
   /** Defaults to the global AudioWorkletNode (browsers); pass node-web-audio-api's in Node. */
   readonly AudioWorkletNode?: AudioWorkletNodeConstructor | undefined;
   /** Errors the processor reports for messages nobody awaits. */
@@ -68,15 +102,33 @@ export class EngineNode {
   /** Whether all slots share output 0. */
   readonly sharedOutput: boolean;
   readonly context: BaseAudioContext;
+  /** How voice events travel to this node's processor. */
+  readonly transport: CommandTransport;
   private nextId = 1;
+  /** Id of the last message sent through the port (shared-ring records wait for it). */
+  private lastPortId = 0;
+  private batch: Float64Array | null = null;
+  private batchCount = 0;
+  private batchScheduled = false;
+  private readonly commandRing: RecordRing | null;
+  private readonly endedRing: RecordRing | null;
   private readonly pending = new Map<number, Pending>();
   private readonly onError: ((error: WorkletRuntimeError) => void) | undefined;
   private readonly onEnded: ((event: EndedEvent) => void) | undefined;
   private disposed = false;
 
-  private constructor(context: BaseAudioContext, node: AudioWorkletNode, options: EngineNodeOptions) {
+  private constructor(
+    context: BaseAudioContext,
+    node: AudioWorkletNode,
+    options: EngineNodeOptions,
+    rings: SharedArrayBuffer | undefined,
+  ) {
     this.context = context;
     this.node = node;
+    this.transport = rings ? 'shared-memory' : 'port';
+    const shared = rings ? sharedRings(rings) : undefined;
+    this.commandRing = shared?.commands ?? null;
+    this.endedRing = shared?.ended ?? null;
     this.voices = options.voices;
     this.slots = options.slots;
     this.sharedOutput = options.sharedOutput === true;
@@ -96,21 +148,32 @@ export class EngineNode {
     const ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
     const [module] = await Promise.all([engineModule(), addProcessorModule(context)]);
     const sharedOutput = options.sharedOutput === true;
+    let rings: SharedArrayBuffer | undefined;
+    if (options.transport === 'shared-memory') {
+      if (!sharedMemoryAvailable()) {
+        throw new WorkletRuntimeError(
+          'NO_SHARED_MEMORY',
+          "transport 'shared-memory' needs SharedArrayBuffer: serve the page cross-origin isolated (COOP: same-origin, COEP: require-corp) or use transport 'port'",
+        );
+      }
+      rings = new SharedArrayBuffer(sharedRingsBytes());
+    }
     const processorOptions: EngineProcessorOptions = {
       module,
       voices: options.voices,
       slots: options.slots,
       sharedOutput,
       ...(options.declick === false ? { declick: false } : {}),
+      ...(rings ? { rings } : {}),
     };
     const outputs = sharedOutput ? 1 : options.slots;
-    const node = new ctor(context, PROCESSOR_NAME, {
+    const node = new ctor(context, processorName(), {
       numberOfInputs: 0,
       numberOfOutputs: outputs,
       outputChannelCount: new Array<number>(outputs).fill(2),
       processorOptions,
     });
-    return new EngineNode(context, node, options);
+    return new EngineNode(context, node, options, rings);
   }
 
   /** Routes slot `slot` to `output`. A shared output is wired once, by the pool, so there is nothing to do. */
@@ -129,11 +192,15 @@ export class EngineNode {
   }
 
   private receive(reply: FromProcessor): void {
+    const waiting = reply.id === null ? undefined : this.pending.get(reply.id);
     if (reply.type === 'ended') {
-      this.onEnded?.(reply);
+      this.dispatchEnded(reply.entries, reply.entries.length / ENDED_FIELDS, 0);
+      if (waiting && reply.id !== 0) {
+        this.pending.delete(reply.id);
+        waiting.resolve(reply);
+      }
       return;
     }
-    const waiting = reply.id === null ? undefined : this.pending.get(reply.id);
     if (reply.type === 'error') {
       const error = processorError(reply);
       if (waiting && reply.id !== null) {
@@ -152,12 +219,92 @@ export class EngineNode {
     }
   }
 
-  /** Sends a message without waiting; returns its id. */
+  private dispatchEnded(entries: Float64Array, n: number, first: number): void {
+    const onEnded = this.onEnded;
+    if (!onEnded) return;
+    for (let k = 0; k < n; k++) {
+      const at = (first + k) * ENDED_FIELDS;
+      onEnded({
+        type: 'ended',
+        slot: entries[at] as number,
+        voice: entries[at + 1] as number,
+        frame: entries[at + 2] as number,
+      });
+    }
+  }
+
+  /**
+   * Shared-memory transport: reads the voices that ended from the ring the processor
+   * writes and reports them to `onEnded` now (with the port they come with replies).
+   */
+  pollEnded(): void {
+    const ring = this.endedRing;
+    if (!ring) return;
+    const n = ring.available();
+    const onEnded = this.onEnded;
+    for (let k = 0; k < n && onEnded; k++) {
+      const at = ring.readOffset(k);
+      const d = ring.data;
+      onEnded({
+        type: 'ended',
+        slot: d[at] as number,
+        voice: d[at + 1] as number,
+        frame: d[at + 2] as number,
+      });
+    }
+    ring.consume(n);
+  }
+
+  /**
+   * Sends a message without waiting; returns its id. A voice event becomes a record (see
+   * the class comment); any other message first sends the records written before it.
+   */
   post(message: Outgoing, transfer: Transferable[] = []): number {
     if (this.disposed) throw new WorkletRuntimeError('DISPOSED', 'this engine node was disposed');
     const id = this.nextId++;
+    if (isEvent(message)) {
+      this.write(id, message);
+      return id;
+    }
+    this.sendBatch();
+    this.lastPortId = id;
     this.node.port.postMessage({ ...message, id }, transfer);
     return id;
+  }
+
+  private write(id: number, event: EventFields): void {
+    const ring = this.commandRing;
+    // A batch already waiting keeps the order: later records join it.
+    if (ring && this.batchCount === 0 && ring.free() > 0) {
+      encodeRecord(ring.data, ring.writeOffset(0), id, event, this.lastPortId);
+      ring.commit(1);
+      return;
+    }
+    if (!this.batch) this.batch = new Float64Array(BATCH_RECORDS * RECORD_SIZE);
+    encodeRecord(this.batch, this.batchCount * RECORD_SIZE, id, event, 0);
+    this.batchCount++;
+    if (this.batchCount === BATCH_RECORDS) this.sendBatch();
+    else if (!this.batchScheduled) {
+      this.batchScheduled = true;
+      queueMicrotask(() => {
+        this.batchScheduled = false;
+        this.sendBatch();
+      });
+    }
+  }
+
+  /** Sends the records written so far as one message, its buffer transferred. */
+  private sendBatch(): void {
+    const records = this.batch;
+    const count = this.batchCount;
+    if (!records || count === 0 || this.disposed) return;
+    this.batch = null;
+    this.batchCount = 0;
+    const id = this.nextId++;
+    this.lastPortId = id;
+    this.node.port.postMessage({ type: 'commands', id, records, count } satisfies ToProcessor, [
+      records.buffer,
+    ]);
   }
 
   /** Sends a message and waits for its reply (ack, report or pong); a refusal rejects. */
@@ -168,14 +315,16 @@ export class EngineNode {
     });
   }
 
-  /** Sends an arbitrary value as is (for tests of the processor's validation). */
-  postRaw(value: unknown): void {
-    this.node.port.postMessage(value);
+  /** Sends an arbitrary value as is, after the records written before it (for tests of the processor's validation). */
+  postRaw(value: unknown, transfer: Transferable[] = []): void {
+    this.sendBatch();
+    this.node.port.postMessage(value, transfer);
   }
 
-  /** Resolves once every message sent so far has reached the processor. */
+  /** Resolves once every message and record sent so far has reached the processor. */
   async flush(): Promise<void> {
     await this.request({ type: 'ping' });
+    this.pollEnded();
   }
 
   /**
@@ -205,14 +354,24 @@ export class EngineNode {
   /** Active voices per slot, render time per quantum and memory, from the processor. */
   async report(): Promise<ReportReply> {
     const reply = await this.request({ type: 'report' });
+    this.pollEnded();
     if (reply.type !== 'report')
       throw new WorkletRuntimeError('PROCESSOR_ERROR', `expected a report, got ${reply.type}`);
     return reply;
   }
 
+  /** Asks for the voices that ended (port transport: they arrive with the answer). */
+  async collectEnded(): Promise<void> {
+    const reply = await this.request({ type: 'ended' });
+    if (reply.type !== 'ended')
+      throw new WorkletRuntimeError('PROCESSOR_ERROR', `expected ended voices, got ${reply.type}`);
+    this.pollEnded();
+  }
+
   /** Disconnects the node and closes its port; pending requests fail with DISPOSED. */
   dispose(): void {
     if (this.disposed) return;
+    this.sendBatch();
     this.disposed = true;
     this.node.disconnect();
     this.node.port.onmessage = null;

@@ -5,6 +5,7 @@ export type WorkletRuntimeErrorCode =
   | 'DISPOSED'
   | 'PROCESSOR_ERROR'
   | 'NO_AUDIO_WORKLET'
+  | 'NO_SHARED_MEMORY'
   | 'POOL_ERROR';
 
 /** Every failure of this package: a stable `code` and a message naming the values involved. */

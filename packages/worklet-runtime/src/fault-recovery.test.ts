@@ -1,12 +1,13 @@
 // A processor that fails is replaced: a new node, the same slots restored, the other
 // worklets untouched. The failures are real ones, asked for with the test-only
-// `fail-for-test` message, on a running node-web-audio-api context (no output device).
+// `fail-for-test` message that only the testing build of the processor (the `./testing`
+// entry) obeys, on a running node-web-audio-api context (no output device).
 import { AudioContext } from 'node-web-audio-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeAudioWorkletNode, RATE } from '../test/node-audio.js';
 import { loopedSampler } from '../test/patches.js';
 import type { WorkletRuntimeError } from './errors.js';
-import { createWorkletPool, type WorkletPool, type WorkletPoolOptions } from './worklet-pool.js';
+import { createWorkletPool, type WorkletPool, type WorkletPoolOptions } from './testing.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

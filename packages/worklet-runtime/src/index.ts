@@ -4,8 +4,8 @@ export {
   DedicatedInstrument,
   type DedicatedInstrumentOptions,
 } from './dedicated-instrument.js';
-/** The constructor type used to inject a Web Audio implementation's AudioWorkletNode. */
-export type { AudioWorkletNodeConstructor } from './engine-node.js';
+/** The constructor type used to inject a Web Audio implementation's AudioWorkletNode, and the command transports. */
+export type { AudioWorkletNodeConstructor, CommandTransport } from './engine-node.js';
 /** The package's error class and its stable codes. */
 export { WorkletRuntimeError, type WorkletRuntimeErrorCode } from './errors.js';
 /** The instrument contract shared by pooled, dedicated and sample-only instruments, and its events. */
@@ -18,11 +18,15 @@ export { PooledInstrument } from './pooled-instrument.js';
 export { PROCESSOR_NAME } from './processor-name.js';
 /** The worklet message protocol, for hosts that drive the processor themselves. */
 export type {
+  CommandsMessage,
+  EventMessage,
   FromProcessor,
   ProtocolErrorCode,
   ReportReply,
   ToProcessor,
 } from './protocol.js';
+/** Packs voice events into one `commands` message of fixed-size records. */
+export { encodeCommands } from './protocol.js';
 /** A sampler instrument without any worklet (AudioBufferSourceNodes). */
 export {
   createSampleInstrument,

@@ -2,23 +2,41 @@
 // (no imports at run time) and registered under a name that carries the package
 // version, so two copies of the package can share a page.
 //
-// Inbound messages are validated, then either answered at once (report, ping) or
-// turned into commands in a preallocated queue ordered by frame. `process` splits the
-// 128-frame quantum at each command's frame, so a note starts exactly where it was
-// scheduled. Nothing in `process` allocates or throws.
+// Voice events arrive as fixed-size records: a batch per port message, or, where the page
+// can share memory, through a ring the main thread writes and `process` reads. Each record
+// is checked where it lies and copied into a preallocated queue ordered by frame; `process`
+// splits the 128-frame quantum at each command's frame, so a note starts exactly where it
+// was scheduled. Control messages (assign, load, release...) are checked in place too.
+//
+// `process` allocates nothing, posts nothing while the stream is valid, and never
+// throws: voices that end go into a preallocated ring that the main thread reads (shared
+// memory) or that the next reply carries (port). The one exception is a refused record
+// read from the shared ring, answered at once with an error.
 import { CommandQueue, Has, Op } from './command-queue.js';
 import type { EngineExports } from './engine-exports.js';
 import { PROCESSOR_NAME } from './processor-name.js';
 import {
   BYTES_PER_FRAME,
+  checkMessage,
+  checkRecord,
+  ENDED_FIELDS,
+  ENDED_RING_ENTRIES,
   type FromProcessor,
   type LoadMessage,
+  lastRefusal,
+  messageId,
   type ProtocolErrorCode,
+  RECORD_SIZE,
+  RecordField,
+  RecordOp,
+  recordId,
+  type SampleDataMessage,
+  type SamplerPatchMessage,
   type ToProcessor,
   type ValidationView,
-  validateMessage,
   WAVEFORMS,
 } from './protocol.js';
+import { RecordRing, sharedRings, sharedRingsBytes } from './record-ring.js';
 
 // The AudioWorkletGlobalScope, declared here because no TypeScript lib describes it.
 declare const currentFrame: number | bigint;
@@ -38,6 +56,11 @@ export interface EngineProcessorOptions {
   readonly sharedOutput?: boolean;
   /** false: gains step and cut voices stop at once (ProTracker-exact); default true. */
   readonly declick?: boolean;
+  /**
+   * Shared-memory transport: the command ring (SHARED_COMMAND_RECORDS records) followed by
+   * the ended-voices ring (ENDED_RING_ENTRIES entries), see `sharedRingsBytes`.
+   */
+  readonly rings?: SharedArrayBuffer;
 }
 
 interface ProcessorConstruction {
@@ -54,6 +77,18 @@ const RECORDS_PER_SLOT = 4;
 
 type Clock = { now(): number } | undefined;
 
+/** A chunked load waiting for the rest of its sample bytes. */
+interface OpenLoad {
+  readonly id: number;
+  readonly frame: number;
+  readonly patch: SamplerPatchMessage;
+  readonly record: number;
+  readonly ptr: number;
+  readonly bytes: number;
+  written: number;
+  chunksLeft: number;
+}
+
 class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   readonly voices: number;
   readonly slots: number;
@@ -67,6 +102,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   private readonly voiceSlot: Int32Array;
   private readonly freeRecords: Int32Array;
   private freeRecordCount = 0;
+  private readonly open: (OpenLoad | null)[];
   /** Output buffers: one per slot, or one shared by every slot. */
   private readonly outputCount: number;
   private readonly left: Float32Array[] = [];
@@ -77,10 +113,28 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   private readonly silent: (Float32Array | undefined)[] = [];
   private viewsOf: ArrayBuffer | null = null;
   private readonly clock: Clock;
-  /** last, total, max render time (ms), quanta. */
-  private readonly timing = new Float64Array(4);
+  /**
+   * Whether process() reads the clock: only once a report has been asked for, because a
+   * host's clock may allocate (Node's performance.now() returns a boxed number per call).
+   */
+  private metering = false;
+  /** last, total, max render time (ms), quanta, quanta timed. */
+  private readonly timing = new Float64Array(5);
   private readonly failed: string | null = null;
-  /** Test-only faults (see FailForTestMessage): throw in the next process(), or stop answering. */
+  /** Shared-memory transport: records the main thread writes without a message. */
+  private readonly commands: RecordRing | null;
+  /** Voices that ended, waiting for the main thread (shared memory, or this processor's own). */
+  private readonly ended: RecordRing;
+  /** Whether the main thread reads `ended` itself (shared memory). */
+  private readonly endedShared: boolean;
+  private endedDropped = 0;
+  /** Highest id of a port message handled so far (shared-ring records wait for theirs). */
+  private portSeen = 0;
+  private readonly onDrop = (op: number, record: number): void => {
+    // Scheduled loads that are cancelled give their record (and samples) back.
+    if (op === Op.Commit) this.recycle(record);
+  };
+  /** Testing build only: throw in the next process(), or stop answering. */
   private failNext = false;
   private hung = false;
 
@@ -95,11 +149,24 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
     this.loaded = new Uint8Array(this.slots);
     this.current = new Int32Array(this.slots).fill(-1);
     this.voiceSlot = new Int32Array(this.voices).fill(-1);
+    this.open = new Array<OpenLoad | null>(this.slots).fill(null);
     const records = this.slots * RECORDS_PER_SLOT;
     this.freeRecords = new Int32Array(records);
     for (let r = records - 1; r >= 0; r--) this.freeRecords[this.freeRecordCount++] = r;
     const perf = (globalThis as { performance?: { now(): number } }).performance;
     this.clock = perf && typeof perf.now === 'function' ? perf : undefined;
+    const rings = opts?.rings;
+    if (rings !== undefined && rings.byteLength >= sharedRingsBytes()) {
+      const shared = sharedRings(rings);
+      this.commands = shared.commands;
+      this.ended = shared.ended;
+      this.endedShared = true;
+    } else {
+      this.commands = null;
+      const bytes = RecordRing.byteLength(ENDED_RING_ENTRIES, ENDED_FIELDS);
+      this.ended = new RecordRing(new ArrayBuffer(bytes), 0, ENDED_RING_ENTRIES, ENDED_FIELDS);
+      this.endedShared = false;
+    }
     let engine: EngineExports | null = null;
     try {
       if (!opts || !(opts.module instanceof WebAssembly.Module))
@@ -155,16 +222,92 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   private receive(data: unknown): void {
     if (this.hung) return;
     if (this.failed !== null) {
-      const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : null;
-      this.refuse(typeof id === 'number' ? id : null, 'INVALID_FIELD', `engine unavailable: ${this.failed}`);
+      this.refuse(messageId(data), 'INVALID_FIELD', `engine unavailable: ${this.failed}`);
       return;
     }
-    const result = validateMessage(data, this);
-    if (!result.ok) {
-      this.refuse(result.id, result.code, result.message);
-      return;
+    // Records written before this message was sent come first.
+    this.drain(true);
+    const code = checkMessage(data, this);
+    if (code !== null) this.refuse(code === 'NOT_A_MESSAGE' ? null : messageId(data), code, lastRefusal());
+    else this.handle(data as ToProcessor);
+    const id = messageId(data);
+    if (id !== null && id > this.portSeen) this.portSeen = id;
+    // ...and records that were waiting for this message follow it.
+    this.drain(true);
+  }
+
+  /**
+   * Moves the shared ring's records into the queue, in order, stopping at one that waits
+   * for a port message not handled yet. From process() (`grow` false) it also stops when
+   * the queue is full rather than grow it; the rest waits for the next quantum.
+   */
+  private drain(grow: boolean): void {
+    const ring = this.commands;
+    if (ring === null) return;
+    const n = ring.available();
+    const r = ring.data;
+    let taken = 0;
+    for (; taken < n; taken++) {
+      const at = ring.readOffset(taken);
+      if ((r[at + RecordField.After] as number) > this.portSeen) break;
+      if (!this.take(r, at, grow) && !grow) break;
     }
-    this.handle(result.message);
+    if (taken > 0) ring.consume(taken);
+  }
+
+  /**
+   * Checks one record and queues it; a bad one is refused. Returns false only when the
+   * queue had no room (and, with `grow`, that is refused as QUEUE_FULL).
+   */
+  private take(r: Float64Array, at: number, grow: boolean): boolean {
+    const code = checkRecord(r, at, this);
+    if (code !== null) {
+      this.refuse(recordId(r, at), code, lastRefusal());
+      return true;
+    }
+    const op = r[at + RecordField.Op] as number;
+    const frame = r[at + RecordField.Frame] as number;
+    const slot = r[at + RecordField.Slot] as number;
+    const voice = r[at + RecordField.Voice] as number;
+    const has = r[at + RecordField.Has] as number;
+    let ok: boolean;
+    if (op === RecordOp.NoteOn) {
+      ok = this.queue.push(
+        grow,
+        frame,
+        Op.NoteOn,
+        slot,
+        voice,
+        voice - (this.starts[slot] ?? 0),
+        has & Has.Period ? 0 : 1,
+        r[at + RecordField.Pitch] as number,
+        has & Has.Volume ? (r[at + RecordField.Volume] as number) : -1,
+        r[at + RecordField.Pan] as number,
+        r[at + RecordField.Offset] as number,
+        r[at + RecordField.Velocity] as number,
+      );
+    } else if (op === RecordOp.NoteOff) {
+      ok = this.queue.push(grow, frame, Op.NoteOff, slot, voice, 0);
+    } else {
+      ok = this.queue.push(
+        grow,
+        frame,
+        Op.Set,
+        slot,
+        voice,
+        has,
+        r[at + RecordField.Pitch] as number,
+        r[at + RecordField.Volume] as number,
+        r[at + RecordField.Pan] as number,
+        r[at + RecordField.Offset] as number,
+      );
+    }
+    if (!ok && grow) {
+      const id = r[at + RecordField.Id] as number;
+      this.refuse(id, 'QUEUE_FULL', `record #${id}: ${this.queue.capacity} commands already wait`);
+      return true;
+    }
+    return ok;
   }
 
   private enqueue(id: number, ok: boolean): void {
@@ -172,10 +315,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   }
 
   private dropFrom(frame: number, slot: number): void {
-    // Scheduled loads that are cancelled give their record (and samples) back.
-    this.queue.dropFrom(frame, slot, (op, record) => {
-      if (op === Op.Commit) this.recycle(record);
-    });
+    this.queue.dropFrom(frame, slot, this.onDrop);
   }
 
   private recycle(record: number): void {
@@ -186,15 +326,30 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   private handle(m: ToProcessor): void {
     const q = this.queue;
     switch (m.type) {
+      case 'commands': {
+        const r = m.records;
+        for (let i = 0; i < m.count; i++) this.take(r, i * RECORD_SIZE, true);
+        this.sendEnded(0, false);
+        return;
+      }
+      case 'ended':
+        this.sendEnded(m.id, true);
+        return;
       case 'ping':
+        this.sendEnded(0, false);
         this.reply({ type: 'pong', id: m.id, quanta: this.timing[3] as number, frame: this.scopeFrame() });
         return;
       case 'fail-for-test':
+        if (!__WORKLETPOOL_TEST_FAULTS__) {
+          this.refuse(m.id, 'UNKNOWN_TYPE', `message #${m.id}: unknown type "fail-for-test"`);
+          return;
+        }
         if (m.mode === 'throw') this.failNext = true;
         else this.hung = true;
         this.reply({ type: 'ack', id: m.id });
         return;
       case 'report':
+        this.sendEnded(0, false);
         this.report(m.id);
         return;
       case 'assign':
@@ -205,63 +360,30 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
       case 'load':
         this.load(m);
         return;
+      case 'sample-data':
+        this.sampleData(m);
+        return;
       case 'release':
+        this.abandon(m.slot, `release #${m.id}`);
         this.counts[m.slot] = 0;
         this.loaded[m.slot] = 0;
         this.dropFrom(m.frame, m.slot);
-        this.enqueue(m.id, q.push(m.frame, Op.Release, m.slot, 0, 0));
+        this.enqueue(m.id, q.push(true, m.frame, Op.Release, m.slot, 0, 0));
         this.reply({ type: 'ack', id: m.id });
         return;
       case 'reset':
+        for (let s = 0; s < this.slots; s++) this.abandon(s, `reset #${m.id}`);
         this.counts.fill(0);
         this.loaded.fill(0);
         this.dropFrom(m.frame, -1);
-        this.enqueue(m.id, q.push(m.frame, Op.Reset, -1, 0, 0));
+        this.enqueue(m.id, q.push(true, m.frame, Op.Reset, -1, 0, 0));
         this.reply({ type: 'ack', id: m.id });
         return;
-      case 'note-on': {
-        const mode = m.period !== undefined ? 0 : 1;
-        const pitch = m.period ?? m.frequency ?? 0;
-        const local = m.voice - (this.starts[m.slot] ?? 0);
-        this.enqueue(
-          m.id,
-          q.push(
-            m.frame,
-            Op.NoteOn,
-            m.slot,
-            m.voice,
-            local,
-            mode,
-            pitch,
-            m.volume ?? -1,
-            m.pan,
-            m.offset,
-            m.velocity,
-          ),
-        );
-        return;
-      }
-      case 'note-off':
-        this.enqueue(m.id, q.push(m.frame, Op.NoteOff, m.slot, m.voice, 0));
-        return;
-      case 'set': {
-        let flags = 0;
-        if (m.period !== undefined) flags |= Has.Period;
-        if (m.frequency !== undefined) flags |= Has.Frequency;
-        if (m.volume !== undefined) flags |= Has.Volume;
-        if (m.pan !== undefined) flags |= Has.Pan;
-        if (m.offset !== undefined) flags |= Has.Offset;
-        const pitch = m.period ?? m.frequency ?? 0;
-        this.enqueue(
-          m.id,
-          q.push(m.frame, Op.Set, m.slot, m.voice, flags, pitch, m.volume ?? 0, m.pan ?? 0, m.offset ?? 0),
-        );
-        return;
-      }
     }
   }
 
   private load(m: LoadMessage): void {
+    this.abandon(m.slot, `load #${m.id}`);
     if (this.freeRecordCount === 0) {
       this.refuse(m.id, 'QUEUE_FULL', `load #${m.id}: slot ${m.slot} has too many loads scheduled`);
       return;
@@ -269,30 +391,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
     const record = this.freeRecords[--this.freeRecordCount] as number;
     const e = this.engine;
     const p = m.patch;
-    if (p.kind === 'sampler') {
-      const width = BYTES_PER_FRAME[p.format];
-      const bytes = p.frames * width;
-      const ptr = e.alloc(bytes);
-      if (ptr === 0) {
-        this.freeRecordCount++;
-        this.refuse(m.id, 'OUT_OF_MEMORY', `load #${m.id}: cannot grow memory for ${bytes} sample bytes`);
-        return;
-      }
-      new Uint8Array(e.memory.buffer, ptr, bytes).set(new Uint8Array(p.data, 0, bytes));
-      e.stageSampler(
-        record,
-        ptr,
-        p.frames,
-        width,
-        p.loopStart,
-        p.loopLength,
-        p.volume,
-        p.finetune,
-        p.baseFrequency,
-        p.interpolation === 'linear' ? 1 : 0,
-      );
-      this.refreshViews();
-    } else {
+    if (p.kind === 'synth') {
       e.stageSynth(
         record,
         WAVEFORMS.indexOf(p.waveform),
@@ -304,30 +403,145 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
         p.resonance,
         p.volume,
       );
-    }
-    if (!this.queue.push(m.frame, Op.Commit, m.slot, 0, 0, record)) {
-      this.recycle(record);
-      this.enqueue(m.id, false);
+      this.commit(m.id, m.frame, m.slot, record);
       return;
     }
-    this.loaded[m.slot] = 1;
-    this.reply({ type: 'ack', id: m.id });
+    // The one place memory may grow: once per load, for the whole sample, before any of
+    // its bytes arrive. Only this thread owns the engine's memory (see the README).
+    const bytes = p.frames * BYTES_PER_FRAME[p.format];
+    const ptr = e.alloc(bytes);
+    if (ptr === 0) {
+      this.freeRecordCount++;
+      this.refuse(m.id, 'OUT_OF_MEMORY', `load #${m.id}: cannot grow memory for ${bytes} sample bytes`);
+      return;
+    }
+    this.refreshViews();
+    const first = Math.min(bytes, p.data.byteLength);
+    new Uint8Array(e.memory.buffer, ptr, first).set(new Uint8Array(p.data, 0, first));
+    const chunks = m.chunks ?? 0;
+    if (chunks === 0) {
+      this.stage(record, ptr, p);
+      this.commit(m.id, m.frame, m.slot, record);
+      return;
+    }
+    this.open[m.slot] = {
+      id: m.id,
+      frame: m.frame,
+      patch: p,
+      record,
+      ptr,
+      bytes,
+      written: first,
+      chunksLeft: chunks,
+    };
+  }
+
+  /** The next bytes of a chunked load; the last chunk completes it. */
+  private sampleData(m: SampleDataMessage): void {
+    const o = this.open[m.slot];
+    if (!o) {
+      this.refuse(
+        m.id,
+        'UNEXPECTED_SAMPLE_DATA',
+        `sample-data #${m.id}: no chunked load of slot ${m.slot} is waiting for bytes`,
+      );
+      return;
+    }
+    const n = m.data.byteLength;
+    if (m.offset !== o.written || o.written + n > o.bytes) {
+      const why = `sample-data #${m.id}: load #${o.id} expects bytes from ${o.written} of ${o.bytes}, got ${m.offset}..${m.offset + n}`;
+      this.refuse(m.id, 'UNEXPECTED_SAMPLE_DATA', why);
+      this.abandon(m.slot, `sample-data #${m.id}`);
+      return;
+    }
+    new Uint8Array(this.engine.memory.buffer, o.ptr + o.written, n).set(new Uint8Array(m.data));
+    o.written += n;
+    o.chunksLeft--;
+    if (o.chunksLeft > 0) return;
+    this.open[m.slot] = null;
+    if (o.written !== o.bytes) {
+      this.engine.free(o.ptr);
+      this.freeRecords[this.freeRecordCount++] = o.record;
+      this.refuse(
+        o.id,
+        'TRUNCATED_SAMPLE',
+        `load #${o.id}: its chunks brought ${o.written} of the ${o.bytes} sample bytes`,
+      );
+      return;
+    }
+    this.stage(o.record, o.ptr, o.patch);
+    this.commit(o.id, o.frame, m.slot, o.record);
+  }
+
+  /** Drops a chunked load still open on `slot` (its memory and record go back); `by` names why. */
+  private abandon(slot: number, by: string): void {
+    const o = this.open[slot];
+    if (!o) return;
+    this.open[slot] = null;
+    this.engine.free(o.ptr);
+    this.freeRecords[this.freeRecordCount++] = o.record;
+    this.refuse(o.id, 'UNEXPECTED_SAMPLE_DATA', `load #${o.id}: cancelled by ${by} before its last chunk`);
+  }
+
+  private stage(record: number, ptr: number, p: SamplerPatchMessage): void {
+    this.engine.stageSampler(
+      record,
+      ptr,
+      p.frames,
+      BYTES_PER_FRAME[p.format],
+      p.loopStart,
+      p.loopLength,
+      p.volume,
+      p.finetune,
+      p.baseFrequency,
+      p.interpolation === 'linear' ? 1 : 0,
+    );
+  }
+
+  private commit(id: number, frame: number, slot: number, record: number): void {
+    if (!this.queue.push(true, frame, Op.Commit, slot, 0, 0, record)) {
+      this.recycle(record);
+      this.enqueue(id, false);
+      return;
+    }
+    this.loaded[slot] = 1;
+    this.reply({ type: 'ack', id });
+  }
+
+  /**
+   * Port transport: posts the voices that ended since the last answer (`id` 0 when
+   * unasked, and then only if there are some). With shared memory the main thread reads
+   * the ring itself, so an explicit request gets an empty answer.
+   */
+  private sendEnded(id: number, asked: boolean): void {
+    const ring = this.ended;
+    const n = this.endedShared ? 0 : ring.available();
+    if (n === 0 && !asked) return;
+    const entries = new Float64Array(n * ENDED_FIELDS);
+    for (let k = 0; k < n; k++) {
+      const at = ring.readOffset(k);
+      entries.set(ring.data.subarray(at, at + ENDED_FIELDS), k * ENDED_FIELDS);
+    }
+    ring.consume(n);
+    const dropped = this.endedDropped;
+    this.endedDropped = 0;
+    this.port.postMessage({ type: 'ended', id, entries, dropped } satisfies FromProcessor, [entries.buffer]);
   }
 
   private report(id: number): void {
+    this.metering = this.clock !== undefined;
     const activeVoices: number[] = [];
     for (let s = 0; s < this.slots; s++) activeVoices.push(this.engine.activeVoices(s));
     const t = this.timing;
     const quanta = t[3] as number;
+    const timed = t[4] as number;
     this.reply({
       type: 'report',
       id,
       activeVoices,
       quanta,
       renderTime:
-        this.clock && quanta > 0
-          ? { last: t[0] as number, mean: (t[1] as number) / quanta, max: t[2] as number }
-          : null,
+        timed > 0 ? { last: t[0] as number, mean: (t[1] as number) / timed, max: t[2] as number } : null,
       memoryBytes: this.engine.memoryBytes(),
     });
   }
@@ -395,7 +609,7 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
   }
 
   process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
-    if (this.failNext) {
+    if (__WORKLETPOOL_TEST_FAULTS__ && this.failNext) {
       // The one deliberate throw, asked for by a test (FailForTestMessage).
       this.failNext = false;
       throw new Error('fail-for-test: this processor was told to fail');
@@ -406,11 +620,12 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
       this.copyOut(outputs, false);
       return true;
     }
-    const clock = this.clock;
+    const clock = this.metering ? this.clock : undefined;
     const t0 = clock ? clock.now() : 0;
     const e = this.engine;
     const base = this.scopeFrame();
     const q = this.queue;
+    this.drain(false);
     e.beginQuantum();
     let pos = 0;
     while (q.length > 0) {
@@ -426,13 +641,14 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
       q.shift();
     }
     if (pos < QUANTUM) e.render(pos, QUANTUM);
-    if (e.endedPending() > 0) this.reportEnded(base);
+    if (e.endedPending() > 0) this.collectEnded(base);
     this.copyOut(outputs, true);
     if (clock) {
       const dt = clock.now() - t0;
       const t = this.timing;
       t[0] = dt;
       t[1] = (t[1] as number) + dt;
+      t[4] = (t[4] as number) + 1;
       if (dt > (t[2] as number)) t[2] = dt;
     }
     return true;
@@ -469,14 +685,27 @@ class EngineProcessor extends AudioWorkletProcessor implements ValidationView {
     return typeof cf === 'bigint' ? Number(cf) : cf;
   }
 
-  /** Tells the main thread which voices stopped on their own (rare; only then does it post). */
-  private reportEnded(base: number): void {
+  /** Writes the voices that stopped on their own into the ended ring (full: counted as dropped). */
+  private collectEnded(base: number): void {
+    const ring = this.ended;
+    const d = ring.data;
     for (let v = 0; v < this.voices; v++) {
       const f = this.engine.takeEnded(v);
-      if (f !== 0)
-        this.reply({ type: 'ended', slot: this.voiceSlot[v] as number, voice: v, frame: base + f - 1 });
+      if (f === 0) continue;
+      if (ring.free() === 0) {
+        this.endedDropped++;
+        continue;
+      }
+      const at = ring.writeOffset(0);
+      d[at] = this.voiceSlot[v] as number;
+      d[at + 1] = v;
+      d[at + 2] = base + f - 1;
+      ring.commit(1);
     }
   }
 }
 
-registerProcessor(PROCESSOR_NAME, EngineProcessor);
+registerProcessor(
+  __WORKLETPOOL_TEST_FAULTS__ ? `${PROCESSOR_NAME}-testing` : PROCESSOR_NAME,
+  EngineProcessor,
+);

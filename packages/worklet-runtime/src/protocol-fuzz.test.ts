@@ -1,13 +1,22 @@
-// Protocol fuzzing against a real processor: random values and mutated messages reach a
-// real AudioWorkletNode through its port; every message the protocol refuses gets an
-// error reply with its id and code, and a healthy instrument in another slot renders
-// bit for bit as it does without the fuzz.
+// Protocol fuzzing against a real processor: random values, mutated control messages and
+// batches of mutated command records reach a real AudioWorkletNode through its port, as
+// the processor receives them; every message and record the protocol refuses gets an
+// error reply with its id and code, and a healthy instrument in another slot renders bit
+// for bit as it does without the fuzz.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeAudioWorkletNode, offlineContext, RATE, renderPending } from '../test/node-audio.js';
 import { EngineNode } from './engine-node.js';
 import { resolvePatch } from './patch.js';
-import { type FromProcessor, type ValidationView, validateMessage } from './protocol.js';
+import {
+  type EventMessage,
+  encodeCommands,
+  type FromProcessor,
+  RECORD_SIZE,
+  type ValidationView,
+  validateMessage,
+  validateRecord,
+} from './protocol.js';
 
 afterEach(renderPending);
 
@@ -81,6 +90,28 @@ async function engineWithHealthySlot(
   return engine;
 }
 
+/** Valid voice events on the fuzzed slots, the seeds of the record mutations. */
+function eventSeeds(): EventMessage[] {
+  return [
+    { type: 'note-on', id: 1, frame: 20, slot: 1, voice: 5, period: 428, pan: 0, offset: 0, velocity: 1 },
+    {
+      type: 'note-on',
+      id: 1,
+      frame: 25,
+      slot: 2,
+      voice: 9,
+      frequency: 220,
+      volume: 30,
+      pan: 0.5,
+      offset: 0,
+      velocity: 0.7,
+    },
+    { type: 'note-off', id: 1, frame: 30, slot: 1, voice: 5 },
+    { type: 'set', id: 1, frame: 40, slot: 1, voice: 5, volume: 20, pan: 0.5 },
+    { type: 'set', id: 1, frame: 45, slot: 2, voice: 9, period: 300, offset: 12 },
+  ];
+}
+
 /** Valid messages on the fuzzed slots (1..3), the seeds of the mutations. */
 function seeds(): Record<string, unknown>[] {
   const data = new Int16Array(64).fill(1000).buffer;
@@ -121,12 +152,10 @@ function seeds(): Record<string, unknown>[] {
         volume: 40,
       },
     },
-    { type: 'note-on', id: 1, frame: 20, slot: 1, voice: 5, period: 428, pan: 0, offset: 0, velocity: 1 },
-    { type: 'note-off', id: 1, frame: 30, slot: 1, voice: 5 },
-    { type: 'set', id: 1, frame: 40, slot: 1, voice: 5, volume: 20, pan: 0.5 },
     { type: 'release', id: 1, frame: 50, slot: 3 },
     { type: 'ping', id: 1 },
     { type: 'report', id: 1 },
+    { type: 'ended', id: 1 },
   ];
 }
 
@@ -194,7 +223,44 @@ const mutated = fc
     return message as unknown;
   });
 
-const fuzzArb = fc.oneof({ weight: 1, arbitrary: junk }, { weight: 4, arbitrary: mutated });
+/** Values a record field may hold: anything a Float64Array can. */
+const numeric = fc.oneof(
+  fc.double(),
+  fc.integer({ min: -20, max: 40 }),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1, 0, 0.5, 2 ** 53, 1e7),
+);
+
+/** A batch of 1..4 records, each a seed event with up to three fields overwritten. */
+const batch = fc
+  .array(
+    fc.record({
+      seed: fc.nat(eventSeeds().length - 1),
+      mutations: fc.array(fc.record({ field: fc.nat(RECORD_SIZE - 2), value: numeric }), { maxLength: 3 }),
+    }),
+    { minLength: 1, maxLength: 4 },
+  )
+  .map((records) => ({ kind: 'batch' as const, records }));
+
+/** A batch whose envelope itself is wrong. */
+const badEnvelope = fc
+  .record({
+    count: fc.integer({ min: -1, max: 3 }),
+    records: fc.oneof(junk, fc.constant(new Float64Array(12))),
+  })
+  .map((m) => ({ type: 'commands', id: 1, ...m }) as unknown);
+
+const fuzzArb = fc.oneof(
+  { weight: 1, arbitrary: junk },
+  { weight: 4, arbitrary: mutated },
+  { weight: 4, arbitrary: batch },
+  { weight: 1, arbitrary: badEnvelope },
+);
+
+type Batch = { kind: 'batch'; records: { seed: number; mutations: { field: number; value: number }[] }[] };
+
+function isBatch(value: unknown): value is Batch {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'batch';
+}
 
 /** Whether an accepted message would touch the healthy slot 0 (those are not sent). */
 function touchesHealthySlot(message: unknown): boolean {
@@ -236,7 +302,37 @@ describe('the processor under protocol fuzzing (node-web-audio-api)', () => {
     let accepted = 0;
     let skipped = 0;
     let nextId = 1_000_000;
+    let records = 0;
     for (const raw of fc.sample(fuzzArb, { numRuns: MESSAGES, seed: 6 })) {
+      if (isBatch(raw)) {
+        // Each record gets a unique id, is encoded, then mutated field by field as it will
+        // arrive; accepted records on the healthy slot are left out.
+        const id = nextId++;
+        const kept: Float64Array[] = [];
+        for (const r of raw.records) {
+          const seed = eventSeeds()[r.seed] as EventMessage;
+          const one = encodeCommands(0, [{ ...seed, id: nextId++ }]).records;
+          // Field 0 (op) and 1 (id) are mutated too; field 11 (after) means nothing on the port.
+          for (const m of r.mutations) one[m.field] = m.value;
+          const verdict = validateRecord(one, 0, mirror);
+          if (verdict.ok) {
+            if (one[3] === 0) {
+              skipped++;
+              continue;
+            }
+            accepted++;
+          } else expected.push({ id: verdict.id, code: verdict.code });
+          kept.push(one);
+        }
+        if (kept.length === 0) continue;
+        const all = new Float64Array(kept.length * RECORD_SIZE);
+        kept.forEach((one, i) => {
+          all.set(one, i * RECORD_SIZE);
+        });
+        records += kept.length;
+        engine.postRaw({ type: 'commands', id, records: all, count: kept.length }, [all.buffer]);
+        continue;
+      }
       // Unique ids, except where the mutation made the id itself the problem.
       const message =
         typeof raw === 'object' &&
@@ -252,6 +348,14 @@ describe('the processor under protocol fuzzing (node-web-audio-api)', () => {
           continue;
         }
         accepted++;
+        const m = verdict.message;
+        if (m.type === 'commands') {
+          // A well-formed envelope: each of its records is judged on its own.
+          for (let i = 0; i < m.count; i++) {
+            const r = validateRecord(m.records, i * RECORD_SIZE, mirror);
+            if (!r.ok) expected.push({ id: r.id, code: r.code });
+          }
+        }
         engine.postRaw(message);
         if (verdict.message.type === 'load') {
           // A load may still be refused for capacity (QUEUE_FULL: every patch record is
@@ -281,9 +385,10 @@ describe('the processor under protocol fuzzing (node-web-audio-api)', () => {
       .map((e) => (e.type === 'error' ? { id: e.id, code: e.code } : null))
       .filter((e) => e === null || !full.has(e.id));
     console.log(
-      `protocol fuzz: ${MESSAGES} messages, ${expected.length} refused with an error reply, ${accepted} accepted (${capacity.length} of them loads refused for capacity), ${skipped} valid ones on the healthy slot not sent`,
+      `protocol fuzz: ${MESSAGES} messages and batches (${records} records in batches), ${expected.length} refused with an error reply, ${accepted} accepted (${capacity.length} of them loads refused for capacity), ${skipped} valid ones on the healthy slot not sent`,
     );
     expect(expected.length).toBeGreaterThan(MESSAGES / 2);
+    expect(records).toBeGreaterThan(MESSAGES / 2);
     expect(got).toEqual(expected);
     // The healthy slot is untouched: bit for bit its solo render, and still sounding at the end.
     expect(Math.max(...output.slice(-128).map(Math.abs))).toBeGreaterThan(0.1);

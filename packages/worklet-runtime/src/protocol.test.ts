@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type ValidationView, validateMessage } from './protocol.js';
+import {
+  encodeCommands,
+  type NoteOnMessage,
+  type ValidationView,
+  validateMessage,
+  validateRecord,
+} from './protocol.js';
 
 // Slot 0 owns voices 0..3 and has a patch; slot 1 owns 4..7 without one; slots 2, 3 are free.
 const view: ValidationView = {
@@ -10,7 +16,7 @@ const view: ValidationView = {
   slotLoaded: (s) => s === 0,
 };
 
-const noteOn = {
+const noteOn: NoteOnMessage = {
   type: 'note-on',
   id: 7,
   frame: 100,
@@ -28,31 +34,87 @@ function refusal(data: unknown) {
   return result;
 }
 
+/** The verdict on `event` travelling as the only record of a batch. */
+function recordVerdict(event: NoteOnMessage) {
+  return validateRecord(encodeCommands(1, [event]).records, 0, view);
+}
+
 describe('validateMessage', () => {
-  it('accepts a well-formed note-on and keeps only known fields', () => {
-    const result = validateMessage({ ...noteOn, extra: 1 }, view);
-    expect(result).toEqual({ ok: true, message: noteOn });
+  it('accepts a well-formed message as it is, without copying it', () => {
+    const ping = { type: 'ping', id: 3, extra: 1 };
+    const result = validateMessage(ping, view);
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.message).toBe(ping);
   });
 
   it.each([
     [42, 'NOT_A_MESSAGE', 'expected an object, got 42'],
-    [{ type: 'note-on' }, 'INVALID_FIELD', 'message id must be a non-negative integer, got undefined'],
+    [{ type: 'ping' }, 'INVALID_FIELD', 'message id must be a non-negative integer, got undefined'],
     [{ type: 'explode', id: 3 }, 'UNKNOWN_TYPE', 'message #3: unknown type "explode"'],
-    [{ ...noteOn, voice: 5 }, 'VOICE_OUT_OF_RANGE', "voice 5 is outside slot 0's voices 0..3"],
-    [{ ...noteOn, voice: 99 }, 'VOICE_OUT_OF_RANGE', "voice 99 is outside slot 0's voices 0..3"],
-    [{ ...noteOn, slot: 9 }, 'SLOT_OUT_OF_RANGE', 'slot 9 is not in 0..3'],
-    [{ ...noteOn, slot: 2 }, 'SLOT_NOT_ASSIGNED', 'slot 2 has no voices assigned'],
-    [{ ...noteOn, slot: 1, voice: 4 }, 'SLOT_NOT_LOADED', 'slot 1 has no patch loaded'],
-    [{ ...noteOn, period: Number.NaN }, 'INVALID_FIELD', 'period must be a finite number, got NaN'],
-    [{ ...noteOn, pan: 2 }, 'INVALID_FIELD', 'pan 2 is outside -1..1'],
-    [{ ...noteOn, frequency: 440 }, 'INVALID_FIELD', 'give period or frequency, not both'],
-    [{ ...noteOn, period: undefined }, 'INVALID_FIELD', 'a period or a frequency is required'],
+    [noteOn, 'UNKNOWN_TYPE', 'message #7: "note-on" travels as a record in a "commands" batch'],
+    [
+      { type: 'commands', id: 3, records: [1, 2], count: 1 },
+      'INVALID_FIELD',
+      'records must be a Float64Array',
+    ],
+    [
+      { type: 'commands', id: 3, records: new Float64Array(12), count: 2 },
+      'INVALID_FIELD',
+      'count 2 is outside 0..1',
+    ],
   ])('refuses %j with %s', (data, code, text) => {
     const result = refusal(data);
     expect(result.code).toBe(code);
     expect(result.message).toContain(text);
   });
+});
 
+describe('validateRecord', () => {
+  it('accepts a well-formed note-on record', () => {
+    expect(recordVerdict(noteOn)).toEqual({ ok: true });
+  });
+
+  it.each([
+    [{ ...noteOn, voice: 5 }, 'VOICE_OUT_OF_RANGE', `"note-on" #7: voice 5 is outside slot 0's voices 0..3`],
+    [{ ...noteOn, voice: 99 }, 'VOICE_OUT_OF_RANGE', "voice 99 is outside slot 0's voices 0..3"],
+    [{ ...noteOn, voice: 2.5 }, 'VOICE_OUT_OF_RANGE', "voice 2.5 is outside slot 0's voices 0..3"],
+    [{ ...noteOn, slot: 9 }, 'SLOT_OUT_OF_RANGE', 'slot 9 is not in 0..3'],
+    [{ ...noteOn, slot: 2 }, 'SLOT_NOT_ASSIGNED', 'slot 2 has no voices assigned'],
+    [{ ...noteOn, slot: 1, voice: 4 }, 'SLOT_NOT_LOADED', 'slot 1 has no patch loaded'],
+    [{ ...noteOn, period: Number.NaN }, 'INVALID_FIELD', 'period must be a finite number, got NaN'],
+    [{ ...noteOn, frame: -1 }, 'INVALID_FIELD', 'frame -1 is outside 0..9007199254740991'],
+    [{ ...noteOn, pan: 2 }, 'INVALID_FIELD', 'pan 2 is outside -1..1'],
+    [{ ...noteOn, velocity: Number.POSITIVE_INFINITY }, 'INVALID_FIELD', 'velocity must be a finite number'],
+    [{ ...noteOn, id: -4 }, 'INVALID_FIELD', 'record id must be a non-negative integer, got -4'],
+  ])('refuses %j with %s', (event, code, text) => {
+    const result = recordVerdict(event);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.code).toBe(code);
+    expect(result.message).toContain(text);
+  });
+
+  it('refuses a record with both pitches, none, or an unknown op', () => {
+    const { records } = encodeCommands(1, [noteOn]);
+    records[5] = 3; // Has: period and frequency
+    expect(validateRecord(records, 0, view)).toMatchObject({
+      code: 'INVALID_FIELD',
+      message: expect.stringContaining('give period or frequency, not both'),
+    });
+    records[5] = 0;
+    expect(validateRecord(records, 0, view)).toMatchObject({
+      message: expect.stringContaining('a period or a frequency is required'),
+    });
+    records[0] = 9;
+    expect(validateRecord(records, 0, view)).toMatchObject({
+      code: 'UNKNOWN_TYPE',
+      id: 7,
+      message: 'record #7: unknown record op 9',
+    });
+  });
+});
+
+describe('validateMessage (control messages)', () => {
   it('refuses a truncated sample, naming the frames and bytes', () => {
     const patch = {
       kind: 'sampler',

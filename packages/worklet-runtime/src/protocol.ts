@@ -1,6 +1,10 @@
 // The one message protocol between the main thread and the engine processor. Both
-// sides import this module; the processor validates every inbound message with
-// `validateMessage` and answers a bad one with an `error` message instead of throwing.
+// sides import this module. Control messages (assign, load, release...) are structured
+// objects; voice events (note-on, note-off, set) travel as fixed-size records in a
+// Float64Array, many per message (or through a shared ring), and this module is the one
+// definition of that record layout. The processor checks every inbound message and record
+// in place (`checkMessage`, `checkRecord`) and answers a bad one with an `error` message
+// instead of throwing; nothing is built on the accepted path.
 import { isLoop } from './loop.js';
 
 /** Sample formats the engine stores as they are (no conversion, no extra memory). */
@@ -60,13 +64,28 @@ export interface AssignMessage {
   readonly count: number;
 }
 
-/** Loads a patch into a slot; it becomes audible at `frame`. Answered with `ack`. */
+/**
+ * Loads a patch into a slot; it becomes audible at `frame`. Answered with `ack` once every
+ * sample byte arrived. With `chunks` > 0, `patch.data` holds only the first bytes and that
+ * many `sample-data` messages bring the rest, so no single message handler on the audio
+ * thread copies a whole large sample.
+ */
 export interface LoadMessage {
   readonly type: 'load';
   readonly id: number;
   readonly frame: number;
   readonly slot: number;
   readonly patch: PatchMessage;
+  readonly chunks?: number;
+}
+
+/** The next bytes of a chunked load's sample, at byte `offset` of the sample. */
+export interface SampleDataMessage {
+  readonly type: 'sample-data';
+  readonly id: number;
+  readonly slot: number;
+  readonly offset: number;
+  readonly data: ArrayBuffer;
 }
 
 /** Empties a slot at `frame`, freeing its voices' range and its sample memory. */
@@ -84,7 +103,7 @@ export interface ResetMessage {
   readonly frame: number;
 }
 
-/** Starts a voice. Exactly one of period / frequency. volume absent = the patch's volume. */
+/** Starts a voice. Exactly one of period / frequency. volume absent = the patch's volume. Sent as a record. */
 export interface NoteOnMessage {
   readonly type: 'note-on';
   readonly id: number;
@@ -99,7 +118,7 @@ export interface NoteOnMessage {
   readonly velocity: number;
 }
 
-/** Releases a voice. */
+/** Releases a voice. Sent as a record. */
 export interface NoteOffMessage {
   readonly type: 'note-off';
   readonly id: number;
@@ -108,7 +127,7 @@ export interface NoteOffMessage {
   readonly voice: number;
 }
 
-/** Changes a sounding voice without retriggering it. */
+/** Changes a sounding voice without retriggering it. Sent as a record. */
 export interface SetMessage {
   readonly type: 'set';
   readonly id: number;
@@ -120,6 +139,20 @@ export interface SetMessage {
   readonly volume?: number;
   readonly pan?: number;
   readonly offset?: number;
+}
+
+/** A batch of voice events: `count` records of RECORD_SIZE values each, in arrival order. */
+export interface CommandsMessage {
+  readonly type: 'commands';
+  readonly id: number;
+  readonly records: Float64Array;
+  readonly count: number;
+}
+
+/** Asks for the voices that ended since the last answer (an `ended` reply). */
+export interface EndedRequest {
+  readonly type: 'ended';
+  readonly id: number;
 }
 
 /** Asks for a `report`. */
@@ -138,7 +171,8 @@ export interface PingMessage {
  * TEST ONLY: makes the processor fail on purpose, so fault recovery can be tested with a
  * real node. `throw`: the next `process()` call throws once (the node fires
  * `processorerror`); `hang`: the processor stops answering messages and renders silence.
- * Never sent by the library itself.
+ * Only the testing build of the processor obeys it; the production one refuses it as an
+ * unknown type.
  */
 export interface FailForTestMessage {
   readonly type: 'fail-for-test';
@@ -146,16 +180,22 @@ export interface FailForTestMessage {
   readonly mode: 'throw' | 'hang';
 }
 
-/** Every message the main thread may send. */
+/** A voice event: what one command record carries. */
+export type EventMessage = NoteOnMessage | NoteOffMessage | SetMessage;
+
+/** A voice event before it has an id (the record's id is written beside it). */
+export type EventFields = Omit<NoteOnMessage, 'id'> | Omit<NoteOffMessage, 'id'> | Omit<SetMessage, 'id'>;
+
+/** Every structured message the main thread may send. */
 export type ToProcessor =
   | FailForTestMessage
   | AssignMessage
   | LoadMessage
+  | SampleDataMessage
   | ReleaseMessage
   | ResetMessage
-  | NoteOnMessage
-  | NoteOffMessage
-  | SetMessage
+  | CommandsMessage
+  | EndedRequest
   | ReportRequest
   | PingMessage;
 
@@ -170,6 +210,7 @@ export type ProtocolErrorCode =
   | 'SLOT_NOT_LOADED'
   | 'RANGE_OVERLAP'
   | 'TRUNCATED_SAMPLE'
+  | 'UNEXPECTED_SAMPLE_DATA'
   | 'INVALID_PATCH'
   | 'QUEUE_FULL'
   | 'OUT_OF_MEMORY';
@@ -197,6 +238,22 @@ export interface EndedEvent {
   readonly frame: number;
 }
 
+/** Fields of one entry of the ended-voices ring: slot, voice, context frame. */
+export const ENDED_FIELDS = 3;
+
+/**
+ * Voices that ended since the previous answer, ENDED_FIELDS values each (slot, voice,
+ * frame). Sent in answer to an `ended` request, and unasked after a `commands` batch,
+ * ping or report whenever some are waiting. `dropped` counts entries the ring had no
+ * room for.
+ */
+export interface EndedReply {
+  readonly type: 'ended';
+  readonly id: number;
+  readonly entries: Float64Array;
+  readonly dropped: number;
+}
+
 /** What the processor reports on request. */
 export interface ReportReply {
   readonly type: 'report';
@@ -205,7 +262,10 @@ export interface ReportReply {
   readonly activeVoices: number[];
   /** Quanta rendered so far. */
   readonly quanta: number;
-  /** Render time per quantum in ms (null where the worklet scope has no clock). */
+  /**
+   * Render time per quantum in ms, timed from the first report request on (null before
+   * that, and where the worklet scope has no clock).
+   */
   readonly renderTime: { readonly last: number; readonly mean: number; readonly max: number } | null;
   /** Bytes of WASM linear memory. */
   readonly memoryBytes: number;
@@ -222,7 +282,122 @@ export interface PongReply {
 }
 
 /** Every message the processor may send. */
-export type FromProcessor = AckReply | ErrorReply | EndedEvent | ReportReply | PongReply;
+export type FromProcessor = AckReply | ErrorReply | EndedReply | ReportReply | PongReply;
+
+// ---------------------------------------------------------------------------------------
+// The command record: RECORD_SIZE float64 values per voice event.
+
+/** Offsets of the fields inside one command record. */
+export const RecordField = {
+  /** RecordOp of the event. */
+  Op: 0,
+  /** The event's message id (errors name it). */
+  Id: 1,
+  Frame: 2,
+  Slot: 3,
+  Voice: 4,
+  /** Has bits: which optional fields below are present. */
+  Has: 5,
+  /** Period or frequency, as the Has bits say. */
+  Pitch: 6,
+  Volume: 7,
+  Pan: 8,
+  Offset: 9,
+  Velocity: 10,
+  /**
+   * Shared-ring transport only: the id of the last port message sent before this record;
+   * the processor holds the record back until that message has been handled, so a record
+   * never overtakes a load or release sent before it.
+   */
+  After: 11,
+} as const;
+
+/** Float64 values per command record. */
+export const RECORD_SIZE = 12;
+
+/** Bytes per command record. */
+export const RECORD_BYTES = RECORD_SIZE * 8;
+
+/** The event a record carries. */
+export const RecordOp = { NoteOn: 1, NoteOff: 2, Set: 3 } as const;
+
+/** Records the shared command ring holds (shared-memory transport). */
+export const SHARED_COMMAND_RECORDS = 1024;
+
+/** Entries of the ended-voices ring (in shared memory, or the processor's own). */
+export const ENDED_RING_ENTRIES = 256;
+
+/** Bits of the Has field: which optional values a record carries. */
+export const Has = { Period: 1, Frequency: 2, Volume: 4, Pan: 8, Offset: 16 } as const;
+
+const ALL_HAS = 31;
+
+const EVENT_TYPES = ['', 'note-on', 'note-off', 'set'] as const;
+
+/** Writes `event` (numbered `id`) as the record at value offset `at` of `records`. */
+export function encodeRecord(
+  records: Float64Array,
+  at: number,
+  id: number,
+  event: EventFields,
+  after = 0,
+): void {
+  records[at + RecordField.Id] = id;
+  records[at + RecordField.Frame] = event.frame;
+  records[at + RecordField.Slot] = event.slot;
+  records[at + RecordField.Voice] = event.voice;
+  records[at + RecordField.After] = after;
+  let has = 0;
+  let pitch = 0;
+  let volume = 0;
+  let pan = 0;
+  let offset = 0;
+  let velocity = 0;
+  if (event.type === 'note-off') {
+    records[at + RecordField.Op] = RecordOp.NoteOff;
+  } else {
+    records[at + RecordField.Op] = event.type === 'note-on' ? RecordOp.NoteOn : RecordOp.Set;
+    if (event.period !== undefined) {
+      has |= Has.Period;
+      pitch = event.period;
+    } else if (event.frequency !== undefined) {
+      has |= Has.Frequency;
+      pitch = event.frequency;
+    }
+    if (event.volume !== undefined) {
+      has |= Has.Volume;
+      volume = event.volume;
+    }
+    if (event.pan !== undefined) {
+      has |= Has.Pan;
+      pan = event.pan;
+    }
+    if (event.offset !== undefined) {
+      has |= Has.Offset;
+      offset = event.offset;
+    }
+    if (event.type === 'note-on') velocity = event.velocity;
+  }
+  records[at + RecordField.Has] = has;
+  records[at + RecordField.Pitch] = pitch;
+  records[at + RecordField.Volume] = volume;
+  records[at + RecordField.Pan] = pan;
+  records[at + RecordField.Offset] = offset;
+  records[at + RecordField.Velocity] = velocity;
+}
+
+/** A `commands` message carrying `events`, each with its own id (for hosts and tests that build batches). */
+export function encodeCommands(id: number, events: readonly EventMessage[]): CommandsMessage {
+  const records = new Float64Array(events.length * RECORD_SIZE);
+  events.forEach((event, i) => {
+    encodeRecord(records, i * RECORD_SIZE, event.id, event);
+  });
+  return { type: 'commands', id, records, count: events.length };
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation. Both checkers look at the data where it lies and build nothing unless they
+// refuse: then (and only then) the explanation is put into words.
 
 /** The processor state the validator needs: limits and the slots' voice ranges. */
 export interface ValidationView {
@@ -236,7 +411,7 @@ export interface ValidationView {
   slotLoaded(slot: number): boolean;
 }
 
-/** Outcome of validation: the typed message, or the reason it was refused. */
+/** Outcome of validation: the message, or the reason it was refused. */
 export type Validation =
   | { readonly ok: true; readonly message: ToProcessor }
   | {
@@ -245,6 +420,23 @@ export type Validation =
       readonly code: ProtocolErrorCode;
       readonly message: string;
     };
+
+/** A refused record: its id (null when unusable), code and explanation. */
+export type RecordValidation =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly id: number | null;
+      readonly code: ProtocolErrorCode;
+      readonly message: string;
+    };
+
+let explanation = '';
+
+/** Why the last `checkMessage` or `checkRecord` refused (only filled when it refused). */
+export function lastRefusal(): string {
+  return explanation;
+}
 
 class Refusal {
   constructor(
@@ -264,142 +456,140 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-function num(m: Fields, key: string, where: string, min: number, max: number): number {
+/** `"type" #id` (and ` patch` inside a patch), built only when a refusal needs it. */
+function whereOf(m: Fields, nested: boolean): string {
+  return `${describe(m.type)} #${String(m.id)}${nested ? ' patch' : ''}`;
+}
+
+/**
+ * The message whose fields are being checked; kept here so that the helpers can name it
+ * in a refusal without every call passing a freshly built description.
+ */
+const NONE: Fields = {};
+let current: Fields = NONE;
+
+function num(m: Fields, key: string, nested: boolean, min: number, max: number): number {
   const v = m[key];
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new Refusal('INVALID_FIELD', `${where}: ${key} must be a finite number, got ${describe(v)}`);
-  }
-  if (v < min || v > max) {
-    throw new Refusal('INVALID_FIELD', `${where}: ${key} ${v} is outside ${min}..${max}`);
-  }
-  return v;
-}
-
-function int(m: Fields, key: string, where: string, min: number, max: number): number {
-  const v = num(m, key, where, min, max);
-  if (!Number.isInteger(v)) throw new Refusal('INVALID_FIELD', `${where}: ${key} ${v} is not an integer`);
-  return v;
-}
-
-function optNum(m: Fields, key: string, where: string, min: number, max: number): number | undefined {
-  return m[key] === undefined ? undefined : num(m, key, where, min, max);
-}
-
-function oneOf<T extends string>(m: Fields, key: string, where: string, options: readonly T[]): T {
-  const v = m[key];
-  if (typeof v !== 'string' || !(options as readonly string[]).includes(v)) {
     throw new Refusal(
       'INVALID_FIELD',
-      `${where}: ${key} must be one of ${options.join(', ')}, got ${describe(v)}`,
+      `${whereOf(current, nested)}: ${key} must be a finite number, got ${describe(v)}`,
     );
   }
-  return v as T;
-}
-
-function slotOf(m: Fields, where: string, view: ValidationView): number {
-  const v = m.slot;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= view.slots) {
-    throw new Refusal('SLOT_OUT_OF_RANGE', `${where}: slot ${describe(v)} is not in 0..${view.slots - 1}`);
+  if (v < min || v > max) {
+    throw new Refusal('INVALID_FIELD', `${whereOf(current, nested)}: ${key} ${v} is outside ${min}..${max}`);
   }
   return v;
 }
 
-function playingSlot(m: Fields, where: string, view: ValidationView): { slot: number; voice: number } {
-  const slot = slotOf(m, where, view);
-  const count = view.slotCount(slot);
-  if (count === 0) throw new Refusal('SLOT_NOT_ASSIGNED', `${where}: slot ${slot} has no voices assigned`);
-  if (!view.slotLoaded(slot))
-    throw new Refusal('SLOT_NOT_LOADED', `${where}: slot ${slot} has no patch loaded`);
-  const v = m.voice;
-  const start = view.slotStart(slot);
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < start || v >= start + count) {
+function int(m: Fields, key: string, nested: boolean, min: number, max: number): number {
+  const v = num(m, key, nested, min, max);
+  if (!Number.isInteger(v))
+    throw new Refusal('INVALID_FIELD', `${whereOf(current, nested)}: ${key} ${v} is not an integer`);
+  return v;
+}
+
+function oneOf(m: Fields, key: string, nested: boolean, options: readonly string[]): void {
+  const v = m[key];
+  if (typeof v !== 'string' || !options.includes(v)) {
     throw new Refusal(
-      'VOICE_OUT_OF_RANGE',
-      `${where}: voice ${describe(v)} is outside slot ${slot}'s voices ${start}..${start + count - 1}`,
+      'INVALID_FIELD',
+      `${whereOf(current, nested)}: ${key} must be one of ${options.join(', ')}, got ${describe(v)}`,
     );
   }
-  return { slot, voice: v };
 }
 
-function pitch(m: Fields, where: string, required: boolean): { period?: number; frequency?: number } {
-  const period = optNum(m, 'period', where, 1, 1e6);
-  const frequency = optNum(m, 'frequency', where, 1e-3, 1e6);
-  if (period !== undefined && frequency !== undefined) {
-    throw new Refusal('INVALID_FIELD', `${where}: give period or frequency, not both`);
+function slotOf(m: Fields, view: ValidationView): number {
+  const v = m.slot;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= view.slots) {
+    throw new Refusal(
+      'SLOT_OUT_OF_RANGE',
+      `${whereOf(m, false)}: slot ${describe(v)} is not in 0..${view.slots - 1}`,
+    );
   }
-  if (required && period === undefined && frequency === undefined) {
-    throw new Refusal('INVALID_FIELD', `${where}: a period or a frequency is required`);
-  }
-  return period !== undefined ? { period } : frequency !== undefined ? { frequency } : {};
+  return v;
 }
 
-function samplerPatch(p: Fields, where: string): SamplerPatchMessage {
-  const format = oneOf(p, 'format', where, ['int8', 'int16', 'float32'] as const);
-  const frames = int(p, 'frames', where, 1, 2 ** 28);
+const FORMATS = ['int8', 'int16', 'float32'] as const;
+const INTERPOLATIONS = ['linear', 'none'] as const;
+const FAULT_MODES = ['throw', 'hang'] as const;
+
+function samplerPatch(p: Fields, chunked: boolean): void {
+  oneOf(p, 'format', true, FORMATS);
+  const format = p.format as SampleFormat;
+  const frames = int(p, 'frames', true, 1, 2 ** 28);
   const data = p.data;
   if (!(data instanceof ArrayBuffer)) {
-    throw new Refusal('INVALID_PATCH', `${where}: data must be an ArrayBuffer, got ${describe(data)}`);
-  }
-  const need = frames * BYTES_PER_FRAME[format];
-  if (data.byteLength < need) {
     throw new Refusal(
-      'TRUNCATED_SAMPLE',
-      `${where}: ${frames} ${format} frames need ${need} bytes, data has ${data.byteLength}`,
+      'INVALID_PATCH',
+      `${whereOf(current, true)}: data must be an ArrayBuffer, got ${describe(data)}`,
     );
   }
-  const loopStart = int(p, 'loopStart', where, 0, frames);
-  const loopLength = int(p, 'loopLength', where, 0, frames);
+  const need = frames * BYTES_PER_FRAME[format];
+  if (chunked ? data.byteLength > need : data.byteLength < need) {
+    throw new Refusal(
+      'TRUNCATED_SAMPLE',
+      `${whereOf(current, true)}: ${frames} ${format} frames need ${need} bytes, data has ${data.byteLength}${chunked ? ' in its first chunk' : ''}`,
+    );
+  }
+  const loopStart = int(p, 'loopStart', true, 0, frames);
+  const loopLength = int(p, 'loopLength', true, 0, frames);
   if (isLoop(loopLength) && loopStart + loopLength > frames) {
     throw new Refusal(
       'INVALID_PATCH',
-      `${where}: loop ${loopStart}+${loopLength} runs past the sample's ${frames} frames`,
+      `${whereOf(current, true)}: loop ${loopStart}+${loopLength} runs past the sample's ${frames} frames`,
     );
   }
-  return {
-    kind: 'sampler',
-    format,
-    frames,
-    data,
-    loopStart,
-    loopLength,
-    volume: num(p, 'volume', where, 0, 64),
-    finetune: num(p, 'finetune', where, -8, 7),
-    baseFrequency: num(p, 'baseFrequency', where, 1e-3, 1e7),
-    interpolation: oneOf(p, 'interpolation', where, ['linear', 'none'] as const),
-  };
+  num(p, 'volume', true, 0, 64);
+  num(p, 'finetune', true, -8, 7);
+  num(p, 'baseFrequency', true, 1e-3, 1e7);
+  oneOf(p, 'interpolation', true, INTERPOLATIONS);
 }
 
-function synthPatch(p: Fields, where: string): SynthPatchMessage {
-  return {
-    kind: 'synth',
-    waveform: oneOf(p, 'waveform', where, WAVEFORMS),
-    attack: num(p, 'attack', where, 0, 600),
-    decay: num(p, 'decay', where, 0, 600),
-    sustain: num(p, 'sustain', where, 0, 1),
-    release: num(p, 'release', where, 0, 600),
-    cutoff: num(p, 'cutoff', where, 1, 1e6),
-    resonance: num(p, 'resonance', where, 0, 1),
-    volume: num(p, 'volume', where, 0, 64),
-  };
+function synthPatch(p: Fields): void {
+  oneOf(p, 'waveform', true, WAVEFORMS);
+  num(p, 'attack', true, 0, 600);
+  num(p, 'decay', true, 0, 600);
+  num(p, 'sustain', true, 0, 1);
+  num(p, 'release', true, 0, 600);
+  num(p, 'cutoff', true, 1, 1e6);
+  num(p, 'resonance', true, 0, 1);
+  num(p, 'volume', true, 0, 64);
 }
 
-function parse(m: Fields, id: number, view: ValidationView): ToProcessor {
-  const type = m.type;
-  const where = `${describe(type)} #${id}`;
-  switch (type) {
+function frame(m: Fields): void {
+  num(m, 'frame', false, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** Throws a Refusal for a bad message; returns quietly for a good one. */
+function inspect(m: Fields, view: ValidationView): void {
+  switch (m.type) {
     case 'ping':
-      return { type, id };
     case 'report':
-      return { type, id };
+    case 'ended':
+      return;
     case 'fail-for-test':
-      return { type, id, mode: oneOf(m, 'mode', where, ['throw', 'hang'] as const) };
+      oneOf(m, 'mode', false, FAULT_MODES);
+      return;
     case 'reset':
-      return { type, id, frame: num(m, 'frame', where, 0, Number.MAX_SAFE_INTEGER) };
+      frame(m);
+      return;
+    case 'commands': {
+      const records = m.records;
+      if (!(records instanceof Float64Array)) {
+        throw new Refusal(
+          'INVALID_FIELD',
+          `${whereOf(m, false)}: records must be a Float64Array, got ${describe(records)}`,
+        );
+      }
+      int(m, 'count', false, 0, Math.floor(records.length / RECORD_SIZE));
+      return;
+    }
     case 'assign': {
-      const frame = num(m, 'frame', where, 0, Number.MAX_SAFE_INTEGER);
-      const slot = slotOf(m, where, view);
-      const start = int(m, 'start', where, 0, view.voices - 1);
-      const count = int(m, 'count', where, 1, view.voices - start);
+      frame(m);
+      const slot = slotOf(m, view);
+      const start = int(m, 'start', false, 0, view.voices - 1);
+      const count = int(m, 'count', false, 1, view.voices - start);
       for (let other = 0; other < view.slots; other++) {
         const n = view.slotCount(other);
         if (other === slot || n === 0) continue;
@@ -407,108 +597,213 @@ function parse(m: Fields, id: number, view: ValidationView): ToProcessor {
         if (start < s + n && s < start + count) {
           throw new Refusal(
             'RANGE_OVERLAP',
-            `${where}: voices ${start}..${start + count - 1} overlap slot ${other}'s ${s}..${s + n - 1}`,
+            `${whereOf(m, false)}: voices ${start}..${start + count - 1} overlap slot ${other}'s ${s}..${s + n - 1}`,
           );
         }
       }
-      return { type, id, frame, slot, start, count };
+      return;
     }
     case 'load': {
-      const frame = num(m, 'frame', where, 0, Number.MAX_SAFE_INTEGER);
-      const slot = slotOf(m, where, view);
+      frame(m);
+      const slot = slotOf(m, view);
       if (view.slotCount(slot) === 0) {
-        throw new Refusal('SLOT_NOT_ASSIGNED', `${where}: slot ${slot} has no voices assigned`);
+        throw new Refusal('SLOT_NOT_ASSIGNED', `${whereOf(m, false)}: slot ${slot} has no voices assigned`);
       }
+      const chunks = m.chunks === undefined ? 0 : int(m, 'chunks', false, 0, 2 ** 20);
       const p = m.patch;
       if (typeof p !== 'object' || p === null) {
-        throw new Refusal('INVALID_PATCH', `${where}: patch must be an object, got ${describe(p)}`);
-      }
-      const pf = p as Fields;
-      let patch: PatchMessage;
-      if (pf.kind === 'sampler') patch = samplerPatch(pf, `${where} patch`);
-      else if (pf.kind === 'synth') patch = synthPatch(pf, `${where} patch`);
-      else
         throw new Refusal(
           'INVALID_PATCH',
-          `${where}: patch.kind must be sampler or synth, got ${describe(pf.kind)}`,
+          `${whereOf(m, false)}: patch must be an object, got ${describe(p)}`,
         );
-      return { type, id, frame, slot, patch };
+      }
+      const pf = p as Fields;
+      if (pf.kind === 'sampler') samplerPatch(pf, chunks > 0);
+      else if (pf.kind === 'synth') {
+        if (chunks > 0)
+          throw new Refusal(
+            'INVALID_PATCH',
+            `${whereOf(m, false)}: a synth patch has no sample data to chunk`,
+          );
+        synthPatch(pf);
+      } else
+        throw new Refusal(
+          'INVALID_PATCH',
+          `${whereOf(m, false)}: patch.kind must be sampler or synth, got ${describe(pf.kind)}`,
+        );
+      return;
     }
-    case 'release': {
-      const frame = num(m, 'frame', where, 0, Number.MAX_SAFE_INTEGER);
-      return { type, id, frame, slot: slotOf(m, where, view) };
+    case 'sample-data': {
+      slotOf(m, view);
+      int(m, 'offset', false, 0, 2 ** 30);
+      if (!(m.data instanceof ArrayBuffer)) {
+        throw new Refusal(
+          'INVALID_FIELD',
+          `${whereOf(m, false)}: data must be an ArrayBuffer, got ${describe(m.data)}`,
+        );
+      }
+      return;
     }
-    case 'note-on': {
-      const frame = num(m, 'frame', where, 0, Number.MAX_SAFE_INTEGER);
-      const { slot, voice } = playingSlot(m, where, view);
-      const volume = optNum(m, 'volume', where, 0, 64);
-      return {
-        type,
-        id,
-        frame,
-        slot,
-        voice,
-        ...pitch(m, where, true),
-        ...(volume === undefined ? {} : { volume }),
-        pan: num(m, 'pan', where, -1, 1),
-        offset: num(m, 'offset', where, 0, 2 ** 28),
-        velocity: num(m, 'velocity', where, 0, 1),
-      };
-    }
-    case 'note-off': {
-      const frame = num(m, 'frame', where, 0, Number.MAX_SAFE_INTEGER);
-      return { type, id, frame, ...playingSlot(m, where, view) };
-    }
-    case 'set': {
-      const frame = num(m, 'frame', where, 0, Number.MAX_SAFE_INTEGER);
-      const { slot, voice } = playingSlot(m, where, view);
-      const volume = optNum(m, 'volume', where, 0, 64);
-      const pan = optNum(m, 'pan', where, -1, 1);
-      const offset = optNum(m, 'offset', where, 0, 2 ** 28);
-      return {
-        type,
-        id,
-        frame,
-        slot,
-        voice,
-        ...pitch(m, where, false),
-        ...(volume === undefined ? {} : { volume }),
-        ...(pan === undefined ? {} : { pan }),
-        ...(offset === undefined ? {} : { offset }),
-      };
-    }
+    case 'release':
+      frame(m);
+      slotOf(m, view);
+      return;
+    case 'note-on':
+    case 'note-off':
+    case 'set':
+      throw new Refusal(
+        'UNKNOWN_TYPE',
+        `message #${String(m.id)}: ${describe(m.type)} travels as a record in a "commands" batch`,
+      );
     default:
-      throw new Refusal('UNKNOWN_TYPE', `message #${id}: unknown type ${describe(type)}`);
+      throw new Refusal('UNKNOWN_TYPE', `message #${String(m.id)}: unknown type ${describe(m.type)}`);
   }
 }
 
+/** The id of an inbound message, or null when it has no usable one. Builds nothing. */
+export function messageId(data: unknown): number | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const id = (data as Fields).id;
+  return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : null;
+}
+
 /**
- * Checks an inbound message against the protocol and the processor's current slots.
- * Never throws: a bad message yields `{ ok: false, code, message }` naming the problem.
+ * Checks a structured message in place against the protocol and the processor's slots.
+ * Returns null when it is good (then `data` is a ToProcessor), else the refusal code, with
+ * the explanation in `lastRefusal()`. Never throws; builds nothing for a good message.
  */
-export function validateMessage(data: unknown, view: ValidationView): Validation {
+export function checkMessage(data: unknown, view: ValidationView): ProtocolErrorCode | null {
   if (typeof data !== 'object' || data === null) {
-    return {
-      ok: false,
-      id: null,
-      code: 'NOT_A_MESSAGE',
-      message: `expected an object, got ${describe(data)}`,
-    };
+    explanation = `expected an object, got ${describe(data)}`;
+    return 'NOT_A_MESSAGE';
   }
   const m = data as Fields;
-  const rawId = m.id;
-  if (typeof rawId !== 'number' || !Number.isInteger(rawId) || rawId < 0) {
-    return {
-      ok: false,
-      id: null,
-      code: 'INVALID_FIELD',
-      message: `message id must be a non-negative integer, got ${describe(rawId)}`,
-    };
+  if (messageId(m) === null) {
+    explanation = `message id must be a non-negative integer, got ${describe(m.id)}`;
+    return 'INVALID_FIELD';
   }
+  current = m;
   try {
-    return { ok: true, message: parse(m, rawId, view) };
+    inspect(m, view);
+    return null;
   } catch (error) {
-    if (error instanceof Refusal) return { ok: false, id: rawId, code: error.code, message: error.message };
-    return { ok: false, id: rawId, code: 'INVALID_FIELD', message: `message #${rawId}: ${String(error)}` };
+    if (error instanceof Refusal) {
+      explanation = error.message;
+      return error.code;
+    }
+    explanation = `message #${String(m.id)}: ${String(error)}`;
+    return 'INVALID_FIELD';
+  } finally {
+    current = NONE;
   }
+}
+
+/** `checkMessage` with its answer as a value (for tests and tools on the main thread). */
+export function validateMessage(data: unknown, view: ValidationView): Validation {
+  const code = checkMessage(data, view);
+  if (code === null) return { ok: true, message: data as ToProcessor };
+  return { ok: false, id: code === 'NOT_A_MESSAGE' ? null : messageId(data), code, message: explanation };
+}
+
+function recordWhere(r: Float64Array, at: number): string {
+  const op = r[at + RecordField.Op] as number;
+  const name = EVENT_TYPES[op];
+  return `${name ? JSON.stringify(name) : 'record'} #${r[at + RecordField.Id]}`;
+}
+
+/** Refuses with `code`; the text is only put together (by `say`) when it is needed. */
+function refuseRecord(code: ProtocolErrorCode, r: Float64Array, at: number, say: string): ProtocolErrorCode {
+  explanation = `${recordWhere(r, at)}: ${say}`;
+  return code;
+}
+
+function badNumber(r: Float64Array, at: number, field: number, min: number, max: number): boolean {
+  const v = r[at + field] as number;
+  return !(v >= min && v <= max);
+}
+
+function explainNumber(r: Float64Array, at: number, field: number, key: string, min: number, max: number) {
+  const v = r[at + field] as number;
+  return refuseRecord(
+    'INVALID_FIELD',
+    r,
+    at,
+    Number.isFinite(v) ? `${key} ${v} is outside ${min}..${max}` : `${key} must be a finite number, got ${v}`,
+  );
+}
+
+/**
+ * Checks the command record at value offset `at` of `r` against the protocol and the
+ * processor's slots. Returns null when it is good, else the refusal code with the
+ * explanation in `lastRefusal()` (the record's id is `recordId(r, at)`). Never throws;
+ * builds nothing for a good record.
+ */
+export function checkRecord(r: Float64Array, at: number, view: ValidationView): ProtocolErrorCode | null {
+  const id = r[at + RecordField.Id] as number;
+  if (!(Number.isInteger(id) && id >= 0)) {
+    explanation = `record id must be a non-negative integer, got ${id}`;
+    return 'INVALID_FIELD';
+  }
+  const op = r[at + RecordField.Op] as number;
+  if (op !== RecordOp.NoteOn && op !== RecordOp.NoteOff && op !== RecordOp.Set) {
+    return refuseRecord('UNKNOWN_TYPE', r, at, `unknown record op ${op}`);
+  }
+  if (badNumber(r, at, RecordField.Frame, 0, Number.MAX_SAFE_INTEGER))
+    return explainNumber(r, at, RecordField.Frame, 'frame', 0, Number.MAX_SAFE_INTEGER);
+  const slot = r[at + RecordField.Slot] as number;
+  if (!(Number.isInteger(slot) && slot >= 0 && slot < view.slots)) {
+    return refuseRecord('SLOT_OUT_OF_RANGE', r, at, `slot ${slot} is not in 0..${view.slots - 1}`);
+  }
+  const count = view.slotCount(slot);
+  if (count === 0) return refuseRecord('SLOT_NOT_ASSIGNED', r, at, `slot ${slot} has no voices assigned`);
+  if (!view.slotLoaded(slot))
+    return refuseRecord('SLOT_NOT_LOADED', r, at, `slot ${slot} has no patch loaded`);
+  const voice = r[at + RecordField.Voice] as number;
+  const start = view.slotStart(slot);
+  if (!(Number.isInteger(voice) && voice >= start && voice < start + count)) {
+    return refuseRecord(
+      'VOICE_OUT_OF_RANGE',
+      r,
+      at,
+      `voice ${voice} is outside slot ${slot}'s voices ${start}..${start + count - 1}`,
+    );
+  }
+  if (op === RecordOp.NoteOff) return null;
+  const has = r[at + RecordField.Has] as number;
+  if (!(Number.isInteger(has) && has >= 0 && has <= ALL_HAS)) {
+    return refuseRecord('INVALID_FIELD', r, at, `has ${has} is not a set of the bits 1..16`);
+  }
+  const period = (has & Has.Period) !== 0;
+  const frequency = (has & Has.Frequency) !== 0;
+  if (period && frequency) return refuseRecord('INVALID_FIELD', r, at, 'give period or frequency, not both');
+  if (op === RecordOp.NoteOn && !period && !frequency)
+    return refuseRecord('INVALID_FIELD', r, at, 'a period or a frequency is required');
+  if (period && badNumber(r, at, RecordField.Pitch, 1, 1e6))
+    return explainNumber(r, at, RecordField.Pitch, 'period', 1, 1e6);
+  if (frequency && badNumber(r, at, RecordField.Pitch, 1e-3, 1e6))
+    return explainNumber(r, at, RecordField.Pitch, 'frequency', 1e-3, 1e6);
+  if (has & Has.Volume && badNumber(r, at, RecordField.Volume, 0, 64))
+    return explainNumber(r, at, RecordField.Volume, 'volume', 0, 64);
+  // A note-on always carries pan, offset and velocity; a set only what its bits say.
+  const always = op === RecordOp.NoteOn;
+  if ((always || has & Has.Pan) && badNumber(r, at, RecordField.Pan, -1, 1))
+    return explainNumber(r, at, RecordField.Pan, 'pan', -1, 1);
+  if ((always || has & Has.Offset) && badNumber(r, at, RecordField.Offset, 0, 2 ** 28))
+    return explainNumber(r, at, RecordField.Offset, 'offset', 0, 2 ** 28);
+  if (always && badNumber(r, at, RecordField.Velocity, 0, 1))
+    return explainNumber(r, at, RecordField.Velocity, 'velocity', 0, 1);
+  return null;
+}
+
+/** The id of the record at `at`, or null when it has no usable one. */
+export function recordId(r: Float64Array, at: number): number | null {
+  const id = r[at + RecordField.Id] as number;
+  return Number.isInteger(id) && id >= 0 ? id : null;
+}
+
+/** `checkRecord` with its answer as a value (for tests and tools on the main thread). */
+export function validateRecord(r: Float64Array, at: number, view: ValidationView): RecordValidation {
+  const code = checkRecord(r, at, view);
+  if (code === null) return { ok: true };
+  return { ok: false, id: recordId(r, at), code, message: explanation };
 }

@@ -17,6 +17,13 @@ export interface SlotPlacement {
   readonly start: number;
 }
 
+/**
+ * Sample bytes per message. Only the audio thread can write the engine's memory, so a
+ * large sample crosses in chunks: each message handler copies at most this much and the
+ * audio thread renders between them.
+ */
+export const SAMPLE_CHUNK_BYTES = 64 * 1024;
+
 /** Assigns the slot's voice range and loads the patch; resolves once the processor holds it. */
 export async function loadSlot(
   placement: SlotPlacement,
@@ -26,11 +33,23 @@ export async function loadSlot(
 ): Promise<void> {
   const { engine, slot, start } = placement;
   const frame = engine.frameAt(time);
-  const transfer = patch.kind === 'sampler' ? [patch.data] : [];
-  await Promise.all([
-    engine.request({ type: 'assign', frame, slot, start, count: voices }),
-    engine.request({ type: 'load', frame, slot, patch }, transfer),
+  const assigned = engine.request({ type: 'assign', frame, slot, start, count: voices });
+  if (patch.kind !== 'sampler' || patch.data.byteLength <= SAMPLE_CHUNK_BYTES) {
+    const transfer = patch.kind === 'sampler' ? [patch.data] : [];
+    await Promise.all([assigned, engine.request({ type: 'load', frame, slot, patch }, transfer)]);
+    return;
+  }
+  const data = patch.data;
+  const chunks = Math.ceil(data.byteLength / SAMPLE_CHUNK_BYTES) - 1;
+  const first = data.slice(0, SAMPLE_CHUNK_BYTES);
+  const loaded = engine.request({ type: 'load', frame, slot, patch: { ...patch, data: first }, chunks }, [
+    first,
   ]);
+  for (let offset = SAMPLE_CHUNK_BYTES; offset < data.byteLength; offset += SAMPLE_CHUNK_BYTES) {
+    const bytes = data.slice(offset, offset + SAMPLE_CHUNK_BYTES);
+    engine.post({ type: 'sample-data', slot, offset, data: bytes }, [bytes]);
+  }
+  await Promise.all([assigned, loaded]);
 }
 
 /** Plays one slot of an engine node; subclasses decide what disposing frees. */
@@ -82,6 +101,8 @@ export abstract class SlotInstrument implements Instrument {
 
   noteOn(event: NoteOnEvent): number {
     const e = checkNoteOn(this.where('noteOn'), event, this.voices);
+    // Voices that ended on their own are free again (shared memory: read now).
+    this.placement.engine.pollEnded();
     const voice = e.voice ?? this.picker.pick(e.time);
     const { engine, slot, start } = this.placement;
     engine.post({

@@ -12,11 +12,11 @@ import {
   TAIL_FRAMES,
   UNIT_PERIOD,
 } from '../test/node-audio.js';
-
 import { fourSamplers, loopedSampler, play } from '../test/patches.js';
 import { createDedicatedInstrument } from './dedicated-instrument.js';
 import type { WorkletRuntimeError } from './errors.js';
 import type { SamplerPatch } from './patch.js';
+import { encodeCommands } from './protocol.js';
 import { createWorkletPool } from './worklet-pool.js';
 
 afterEach(renderPending);
@@ -190,24 +190,17 @@ describe('WorkletPool in node-web-audio-api', () => {
     a.noteOn({ time: 0, period: 428, pan: -1 });
     b.noteOn({ time: 0, period: 320, pan: 1 });
     const engine = await pool.engineNode(0);
-    engine?.postRaw({
-      type: 'note-on',
-      id: 77,
-      frame: 10,
-      slot: 1,
-      voice: 0,
-      period: 428,
-      pan: 0,
-      offset: 0,
-      velocity: 1,
-    });
-    engine?.postRaw({ type: 'set', id: 78, frame: 10, slot: 0, voice: 1, volume: 'loud' });
+    const batch = encodeCommands(76, [
+      { type: 'note-on', id: 77, frame: 10, slot: 1, voice: 0, period: 428, pan: 0, offset: 0, velocity: 1 },
+      { type: 'set', id: 78, frame: 10, slot: 0, voice: 1, volume: Number.NaN },
+    ]);
+    engine?.postRaw(batch, [batch.records.buffer]);
     engine?.postRaw({ type: 'format-disk', id: 79 });
     await pool.flush();
     const [left, right] = channels(await ctx.startRendering());
     expect(errors.map((e) => e.message)).toEqual([
       `processor refused (VOICE_OUT_OF_RANGE): "note-on" #77: voice 0 is outside slot 1's voices 4..7`,
-      `processor refused (INVALID_FIELD): "set" #78: volume must be a finite number, got "loud"`,
+      `processor refused (INVALID_FIELD): "set" #78: volume must be a finite number, got NaN`,
       `processor refused (UNKNOWN_TYPE): message #79: unknown type "format-disk"`,
     ]);
     const tail = (x: Float32Array) => Math.max(...x.slice(x.length - 4800).map(Math.abs));

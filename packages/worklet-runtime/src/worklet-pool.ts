@@ -11,7 +11,13 @@ import {
 } from '@workletpool/pool-core';
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
 import { addProcessorModule, engineModule } from './assets.js';
-import { type AudioWorkletNodeConstructor, audioWorkletNodeConstructor, EngineNode } from './engine-node.js';
+import {
+  type AudioWorkletNodeConstructor,
+  audioWorkletNodeConstructor,
+  type CommandTransport,
+  EngineNode,
+  sharedMemoryAvailable,
+} from './engine-node.js';
 import { WorkletRuntimeError } from './errors.js';
 import { checkVoices } from './events.js';
 import { type InstrumentPatch, resolvePatch } from './patch.js';
@@ -50,6 +56,13 @@ export interface WorkletPoolOptions {
    * match a reference bit for bit.
    */
   readonly declick?: boolean;
+  /**
+   * How voice events reach the audio thread. 'port' (default): one message per batch of
+   * events, its buffer transferred. 'shared-memory': a SharedArrayBuffer ring the
+   * processor reads every quantum, no message at all; it needs a cross-origin isolated
+   * page (else NO_SHARED_MEMORY).
+   */
+  readonly transport?: CommandTransport;
 }
 
 /** What one worklet's processor last reported. */
@@ -105,6 +118,8 @@ export class WorkletPool {
   private readonly declick: boolean;
   /** The one output of every instrument in 'shared' output mode. */
   private readonly bus: GainNode | null;
+  /** How voice events reach the audio thread of every node. */
+  readonly transport: CommandTransport;
   private readonly nodes: (Node | null)[] = [];
   /** Live instruments, and a unique token per createInstrument call still loading. */
   private readonly instruments = new Map<string, PooledInstrument | Loading>();
@@ -143,6 +158,20 @@ export class WorkletPool {
         `createWorkletPool: outputs must be 'per-instrument' or 'shared', got ${JSON.stringify(outputs)}`,
       );
     }
+    const transport = options.transport ?? 'port';
+    if (transport !== 'port' && transport !== 'shared-memory') {
+      throw new WorkletRuntimeError(
+        'INVALID_ARGUMENT',
+        `createWorkletPool: transport must be 'port' or 'shared-memory', got ${JSON.stringify(transport)}`,
+      );
+    }
+    if (transport === 'shared-memory' && !sharedMemoryAvailable()) {
+      throw new WorkletRuntimeError(
+        'NO_SHARED_MEMORY',
+        "createWorkletPool: transport 'shared-memory' needs SharedArrayBuffer; serve the page cross-origin isolated (COOP: same-origin, COEP: require-corp) or use transport 'port'",
+      );
+    }
+    this.transport = transport;
     this.bus = outputs === 'shared' ? context.createGain() : null;
     this.bus?.connect(this.destination);
     this.core.on('worklet-added', ({ index }) => this.materialise(index));
@@ -163,6 +192,7 @@ export class WorkletPool {
         slots: this.slotsPerNode,
         sharedOutput: this.bus !== null,
         declick: this.declick,
+        transport: this.transport,
         AudioWorkletNode: this.ctor,
         onError: this.onError,
         onEnded: (e) => node.slots[e.slot]?.voiceEnded(e.voice, e.frame / this.context.sampleRate),

@@ -1,6 +1,7 @@
 // Page script for the Chromium fault suite: a processor told to fail (the test-only
-// `fail-for-test` message) is replaced mid-render and its instrument plays again.
-import { createWorkletPool } from '../../dist/index.js';
+// `fail-for-test` message, obeyed by the testing entry's processor build) is replaced
+// mid-render and its instrument plays again.
+import { createWorkletPool } from '../../dist/testing.js';
 import { loopedSampler } from '../patches.js';
 
 const RATE = 48000;

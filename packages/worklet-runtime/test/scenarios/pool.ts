@@ -1,6 +1,12 @@
 // Page script for the Chromium suite: the pool's key behaviours in a real browser,
 // driven through the built package. Every function returns plain data for the test.
-import { createDedicatedInstrument, createWorkletPool, type WorkletRuntimeError } from '../../dist/index.js';
+import {
+  type CommandTransport,
+  createDedicatedInstrument,
+  createWorkletPool,
+  encodeCommands,
+  type WorkletRuntimeError,
+} from '../../dist/index.js';
 import { fourSamplers, loopedSampler, play } from '../patches.js';
 import { fadeError, firstSound, soundEnd } from '../signal.js';
 
@@ -83,9 +89,17 @@ export async function nodeCount(count: number): Promise<{ nodesCreated: number; 
 /** Where a pooled one-shot at `frame` starts and ends, and whether its samples are exact. */
 export async function noteAtFrame(
   frame: number,
-): Promise<{ first: number; end: number; exact: boolean; length: number; fade: number }> {
+  transport: CommandTransport = 'port',
+): Promise<{
+  first: number;
+  end: number;
+  exact: boolean;
+  length: number;
+  fade: number;
+  transport: CommandTransport;
+}> {
   const ctx = context(8192);
-  const pool = await createWorkletPool(ctx);
+  const pool = await createWorkletPool(ctx, { transport });
   await pool.createInstrument('pad', loopedSampler(), { voices: 4 });
   const data = Int8Array.from({ length: 1500 }, (_, i) => ((i * 11) % 250) - 125 || 3);
   const lead = await pool.createInstrument(
@@ -99,7 +113,39 @@ export async function noteAtFrame(
   const first = firstSound(left);
   const end = soundEnd(left);
   const exact = Array.from(data).every((v, i) => Math.abs(left[frame + i]! - v / 128) < 1e-6);
-  return { first, end, exact, length: data.length, fade: fadeError(left, frame + data.length) };
+  return {
+    first,
+    end,
+    exact,
+    length: data.length,
+    fade: fadeError(left, frame + data.length),
+    transport: pool.transport,
+  };
+}
+
+/**
+ * Half a second of 3000 scheduled events (more than the shared ring holds, so the port
+ * takes over for the rest and hands back), rendered with `transport`: the left channel
+ * and whether the page is cross-origin isolated.
+ */
+export async function manyEvents(
+  transport: CommandTransport,
+): Promise<{ left: number[]; isolated: boolean; transport: CommandTransport }> {
+  const ctx = context(RATE / 2);
+  const pool = await createWorkletPool(ctx, { transport });
+  const [a, b] = await Promise.all([
+    pool.createInstrument('a', loopedSampler(), { voices: 4 }),
+    pool.createInstrument('b', fourSamplers()[1]!, { voices: 4 }),
+  ]);
+  for (let i = 0; i < 1000; i++) {
+    const time = (i * 23) / RATE;
+    const voice = a.noteOn({ time, period: 200 + (i % 300), pan: ((i % 7) - 3) / 3 });
+    a.set({ time: time + 10 / RATE, voice, volume: i % 65 });
+    b.noteOn({ time: time + 5 / RATE, voice: i % 4, period: 300 + (i % 100) });
+  }
+  await pool.flush();
+  const left = Array.from((await ctx.startRendering()).getChannelData(0));
+  return { left, isolated: globalThis.crossOriginIsolated === true, transport: pool.transport };
 }
 
 /** Peak level in each of 10 seconds of a held looped note. */
@@ -127,18 +173,11 @@ export async function badMessage(): Promise<{ errors: string[]; left: number; ri
   a.noteOn({ time: 0, period: 428, pan: -1 });
   b.noteOn({ time: 0, period: 320, pan: 1 });
   const engine = await pool.engineNode(0);
-  engine?.postRaw({
-    type: 'note-on',
-    id: 77,
-    frame: 10,
-    slot: 1,
-    voice: 0,
-    period: 428,
-    pan: 0,
-    offset: 0,
-    velocity: 1,
-  });
-  engine?.postRaw({ type: 'set', id: 78, frame: 10, slot: 0, voice: 1, volume: Number.NaN });
+  const batch = encodeCommands(76, [
+    { type: 'note-on', id: 77, frame: 10, slot: 1, voice: 0, period: 428, pan: 0, offset: 0, velocity: 1 },
+    { type: 'set', id: 78, frame: 10, slot: 0, voice: 1, volume: Number.NaN },
+  ]);
+  engine?.postRaw(batch, [batch.records.buffer]);
   engine?.postRaw({ type: 'format-disk', id: 79 });
   await pool.flush();
   const out = await ctx.startRendering();

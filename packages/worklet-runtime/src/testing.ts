@@ -1,0 +1,13 @@
+// The testing entry (`@workletpool/worklet-runtime/testing`): the whole public API, but
+// nodes run the testing build of the processor, which obeys the `fail-for-test` message so
+// fault recovery can be tested on real nodes. The production entry does not carry that
+// build, and its processor refuses the message as an unknown type.
+import testingProcessor from 'embedded:processor-testing';
+import { useProcessor } from './assets.js';
+import { PROCESSOR_NAME } from './processor-name.js';
+
+useProcessor(testingProcessor, `${PROCESSOR_NAME}-testing`);
+
+/** The engine node, for tests that talk to the processor directly. */
+export { EngineNode } from './engine-node.js';
+export * from './index.js';
