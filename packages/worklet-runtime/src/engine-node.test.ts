@@ -254,7 +254,7 @@ describe('the shared-memory transport (node-web-audio-api)', () => {
     await engine.flush();
     const [left] = channels(await context.startRendering());
     expect(firstSound(left)).toBe(frame);
-    expect(soundEnd(left)).toBe(frame + data.length);
+    expect(soundEnd(left)).toBe(frame + data.length + TAIL_FRAMES);
     for (let i = 0; i < data.length; i += 37)
       expect(left[frame + i]).toBeCloseTo((data[i] as number) / 128, 6);
     // The ended voice is in the shared ring: read without asking the processor.
@@ -297,7 +297,7 @@ describe('chunked sample upload (node-web-audio-api)', () => {
     for (let i = 0; i < frames; i++)
       worst = Math.max(worst, Math.abs((left[100 + i] as number) - (data[i] as number) / 32768));
     expect(worst).toBeLessThan(1e-7);
-    expect(soundEnd(left)).toBe(100 + frames);
+    expect(soundEnd(left)).toBe(100 + frames + TAIL_FRAMES);
   });
 
   it('refuses sample data nobody waits for, and bytes out of order (the load fails, the slot keeps its patch)', async () => {
@@ -341,6 +341,6 @@ describe('chunked sample upload (node-web-audio-api)', () => {
     await engine.flush();
     const [left] = channels(await context.startRendering());
     expect(firstSound(left)).toBe(0);
-    expect(soundEnd(left)).toBe(100);
+    expect(soundEnd(left)).toBe(100 + TAIL_FRAMES);
   });
 });

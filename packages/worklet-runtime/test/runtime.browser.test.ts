@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserPage, launchChromium, openScenarioPage } from '../../../test-support/browser.js';
+import { TAIL_FRAMES } from './signal.js';
 
 let browser: Browser;
 let pool: BrowserPage;
@@ -51,7 +52,13 @@ describe('in Chromium', () => {
   // A one-shot plays exactly to its end; its last frame then fades out over the 48-frame tail.
   it('a pooled note at frame F starts at frame F and a one-shot stops at its end', async () => {
     const r = await run<{ fade: number }>(pool, 'noteAtFrame', 333);
-    expect(r).toMatchObject({ first: 333, end: 1833 + 48, exact: true, length: 1500, transport: 'port' });
+    expect(r).toMatchObject({
+      first: 333,
+      end: 1833 + TAIL_FRAMES,
+      exact: true,
+      length: 1500,
+      transport: 'port',
+    });
     expect(r.fade).toBeLessThan(1e-6);
   });
 
