@@ -44,13 +44,23 @@ export function exportedNames(packageDir: string, membersOf: readonly string[] =
     names.add(exported.name);
     if (!membersOf.includes(exported.name)) continue;
     for (const member of checker.getDeclaredTypeOfSymbol(resolved(checker, exported)).getProperties()) {
-      names.add(member.name);
+      if (!isPrivate(member)) names.add(member.name);
     }
   }
   const unknown = membersOf.filter((name) => !names.has(name));
   if (unknown.length > 0)
     throw new Error(`membersOf names types the package does not export: ${unknown.join(', ')}`);
   return [...names].sort();
+}
+
+/** Private, protected and `@internal` members are not part of what users call. */
+function isPrivate(member: ts.Symbol): boolean {
+  return (member.declarations ?? []).some(
+    (declaration) =>
+      (ts.getCombinedModifierFlags(declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0 ||
+      ts.getJSDocTags(declaration).some((tag) => tag.tagName.text === 'internal') ||
+      member.name.startsWith('#'),
+  );
 }
 
 function resolved(checker: ts.TypeChecker, symbol: ts.Symbol): ts.Symbol {
