@@ -53,11 +53,13 @@ export function exportedNames(packageDir: string, membersOf: readonly string[] =
   return [...names].sort();
 }
 
+const HIDDEN = ts.ModifierFlags.Private | ts.ModifierFlags.Protected;
+
 /** Private, protected and `@internal` members are not part of what users call. */
 function isPrivate(member: ts.Symbol): boolean {
   return (member.declarations ?? []).some(
     (declaration) =>
-      (ts.getCombinedModifierFlags(declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0 ||
+      (ts.getCombinedModifierFlags(declaration) & HIDDEN) !== 0 ||
       ts.getJSDocTags(declaration).some((tag) => tag.tagName.text === 'internal') ||
       member.name.startsWith('#'),
   );
