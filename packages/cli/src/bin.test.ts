@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Cell, type Song, songDuration, writeMod } from '@workletpool/songbank';
 import { describe, expect, it } from 'vitest';
 import { fixturesDir, haveFixtures, sharedToolsDir } from '../../../test-support/fixtures.js';
 import { readmeErrorCodes, readmeSection } from '../../../test-support/readme-check.js';
@@ -211,6 +212,46 @@ describe('workletpool as a Unix tool', () => {
       expect(stderr).toBe(`workletpool: ${out}: ${reason}\n`);
     }
     expect(readFileSync(aFile, 'utf8')).toBe('x');
+  });
+
+  it('refuses a song longer than a render holds before rendering, exit code 1', () => {
+    // Speed 31 at 32 BPM: 2.4 s a row, so two orders of one pattern last 310 s.
+    const empty: Cell = { period: 0, sample: 0, effect: 0, param: 0 };
+    const rows = Array.from({ length: 64 }, () => [empty, empty, empty, empty]);
+    rows[0] = [{ ...empty, effect: 0xf, param: 31 }, { ...empty, effect: 0xf, param: 32 }, empty, empty];
+    const song: Song = {
+      title: 'slow',
+      format: { kind: 'protracker', tag: 'M.K.' },
+      channels: 4,
+      samples: Array.from({ length: 31 }, () => ({
+        name: '',
+        finetune: 0,
+        volume: 0,
+        loopStart: 0,
+        loopLength: 0,
+        data: new Int8Array(0),
+      })),
+      orders: [0, 0],
+      restartPosition: 0,
+      patterns: [{ rows }],
+    };
+    expect(songDuration(song)).toBeGreaterThan(300);
+    const file = join(work, 'slow.mod');
+    writeFileSync(file, writeMod(song));
+    const { status, stdout, stderr } = run(
+      'render',
+      file,
+      '--sample-rate',
+      '384000',
+      '-o',
+      join(work, 'slow.wav'),
+    );
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'workletpool: slow.mod: the song plays 310.0 s, more than a render holds at 384000 Hz ' +
+        '(86400000 frames); pass --seconds to render its start\n',
+    );
   });
 
   it('warns on stderr, one line, when the song has more channels than an instrument gets voices', () => {
