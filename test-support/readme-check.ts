@@ -2,6 +2,7 @@
 // from the built .d.ts files its package.json `exports` map points at, so the list is
 // exactly what users can import) must appear in the README inside code, and the errors
 // table must list exactly the codes the error types declare.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -99,6 +100,20 @@ export function readmeErrorCodes(packageDir: string): string[] {
     .filter((line, i) => line.startsWith('|') && !separator(line) && !separator(lines[i + 1]))
     .map((line) => (line.split('|')[1] ?? '').trim().replace(/`/g, ''))
     .filter((cell) => cell !== '');
+}
+
+/**
+ * The error code `require()` of the package fails with, from a CommonJS script in the
+ * package's own folder (which resolves the package by its name); undefined if it loads.
+ */
+export function requireErrorCode(packageDir: string): string | undefined {
+  const { name } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string };
+  const script = `try { require(${JSON.stringify(name)}); } catch (error) { process.stdout.write(String(error.code)); }`;
+  const output = execFileSync(process.execPath, ['--input-type=commonjs', '-e', script], {
+    cwd: packageDir,
+    encoding: 'utf8',
+  });
+  return output === '' ? undefined : output;
 }
 
 /** True when the README says, in so many words, that the package is ESM only. */

@@ -1,7 +1,7 @@
 // The README is the package's reference: it must name everything users can import.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { missingFromReadme, saysEsmOnly } from '../../../test-support/readme-check.js';
+import { missingFromReadme, requireErrorCode, saysEsmOnly } from '../../../test-support/readme-check.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -10,7 +10,8 @@ describe('README', () => {
     expect(missingFromReadme(packageDir, ['PoolView', 'VoicePool', 'VoicePoolOptions'])).toEqual([]);
   });
 
-  it('says the package is ESM only', () => {
+  it('says the package is ESM only, as require() finds', () => {
     expect(saysEsmOnly(packageDir)).toBe(true);
+    expect(requireErrorCode(packageDir)).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 });

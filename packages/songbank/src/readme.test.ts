@@ -1,7 +1,12 @@
 // The README is the package's reference: it must name everything users can import.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { missingFromReadme, readmeSection, saysEsmOnly } from '../../../test-support/readme-check.js';
+import {
+  missingFromReadme,
+  readmeSection,
+  requireErrorCode,
+  saysEsmOnly,
+} from '../../../test-support/readme-check.js';
 import { TRACE_COLUMNS } from './trace.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -24,7 +29,8 @@ describe('README', () => {
     expect(rows).toEqual(TRACE_COLUMNS.map((c) => [c.name, c.unit, c.meaning]));
   });
 
-  it('says the package is ESM only', () => {
+  it('says the package is ESM only, as require() finds', () => {
     expect(saysEsmOnly(packageDir)).toBe(true);
+    expect(requireErrorCode(packageDir)).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 });
