@@ -202,6 +202,7 @@ describe('workletpool as a Unix tool', () => {
     const cases: [string, string][] = [
       [join(work, 'missing', 'x.wav'), `cannot write the file (no directory ${join(work, 'missing')})`],
       [join(aFile, 'x.wav'), `cannot write the file (${aFile} is not a directory)`],
+      [join(aFile, 'sub', 'x.wav'), `cannot write the file (${aFile} is not a directory)`],
       [aFolder, 'cannot write the file (it is a directory)'],
     ];
     for (const [out, reason] of cases) {

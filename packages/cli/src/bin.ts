@@ -55,8 +55,8 @@ function reasonOf(error: unknown): string {
 async function checkWritable(file: string): Promise<void> {
   const cannot = (why: string) => new CliError(`${file}: cannot write the file (${why})`);
   const existing = await stat(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw cannot(error.code === 'ENOTDIR' ? `${dirname(file)} is not a directory` : reasonOf(error));
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw cannot(reasonOf(error));
   });
   if (existing !== undefined) {
     if (existing.isDirectory()) throw cannot('it is a directory');
@@ -66,9 +66,16 @@ async function checkWritable(file: string): Promise<void> {
     });
     return;
   }
+  // Name the first folder on the way that is missing or is not a folder.
   const folder = dirname(resolve(file));
-  const parent = await stat(folder).catch(() => undefined);
-  if (parent === undefined) throw cannot(`no directory ${dirname(file)}`);
+  let ancestor = folder;
+  let found = await stat(ancestor).catch(() => undefined);
+  while (found === undefined && dirname(ancestor) !== ancestor) {
+    ancestor = dirname(ancestor);
+    found = await stat(ancestor).catch(() => undefined);
+  }
+  if (found !== undefined && !found.isDirectory()) throw cannot(`${ancestor} is not a directory`);
+  if (ancestor !== folder) throw cannot(`no directory ${dirname(file)}`);
   await access(folder, constants.W_OK).catch((error: unknown) => {
     throw cannot(reasonOf(error));
   });
