@@ -139,9 +139,6 @@ function secondsOf(text: string | undefined, sampleRate: number): number | undef
       `--seconds must be at most ${most} at ${sampleRate} Hz (a render holds ${MAX_RENDER_FRAMES} frames); got "${text}"`,
     );
   }
-  if (Math.round(value * sampleRate) < 1) {
-    throw new UsageError(`--seconds must last at least one frame at ${sampleRate} Hz; got "${text}"`);
-  }
   return value;
 }
 

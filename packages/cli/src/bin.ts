@@ -157,7 +157,7 @@ async function run(command: Command): Promise<void> {
   }
   const context = new OfflineAudioContext({
     numberOfChannels: 2,
-    length: Math.max(1, Math.round(seconds * sampleRate)),
+    length: Math.max(1, Math.ceil(seconds * sampleRate)),
     sampleRate,
   });
   const bank = await createSongBank(context, {
