@@ -26,8 +26,6 @@ describe('parseCommandLine', () => {
       'x.wav',
       '--strategy',
       'best-fit',
-      '--no-pooling',
-      '--simplified',
       '--voices-per-worklet',
       '64',
       '--outputs',
@@ -42,8 +40,8 @@ describe('parseCommandLine', () => {
       file: 'song.mod',
       out: 'x.wav',
       strategy: 'best-fit',
-      pooling: false,
-      simplified: true,
+      pooling: true,
+      simplified: false,
       voicesPerWorklet: 64,
       outputs: 'per-instrument',
       seconds: 2.5,
@@ -62,7 +60,69 @@ describe('parseCommandLine', () => {
     expect(() => parseCommandLine(['stats', '--voices-per-worklet', '0'])).toThrow(/--voices-per-worklet/);
   });
 
-  it('treats no command as help', () => {
+  it('reads the mode switches', () => {
+    expect(parseCommandLine(['stats', '--no-pooling'])).toMatchObject({ pooling: false, simplified: false });
+    expect(parseCommandLine(['render', '--simplified'])).toMatchObject({ pooling: true, simplified: true });
+  });
+
+  it('treats no command as help, and reads --version and --help anywhere', () => {
     expect(parseCommandLine([])).toEqual({ command: 'help' });
+    expect(parseCommandLine(['render', '--help'])).toEqual({ command: 'help' });
+    expect(parseCommandLine(['trace', '-h'])).toEqual({ command: 'help' });
+    expect(parseCommandLine(['--version'])).toEqual({ command: 'version' });
+    expect(parseCommandLine(['-V'])).toEqual({ command: 'version' });
+    expect(() => parseCommandLine(['--version', 'x'])).toThrow(UsageError);
+  });
+
+  it('refuses options the command does not take or that have no effect', () => {
+    expect(() => parseCommandLine(['trace', '--strategy', 'best-fit'])).toThrow(
+      'trace does not take --strategy',
+    );
+    expect(() => parseCommandLine(['trace', '--voices-per-worklet', '4'])).toThrow(/trace does not take/);
+    expect(() => parseCommandLine(['stats', '-o', 'x.wav'])).toThrow('stats does not take --out');
+    expect(() => parseCommandLine(['stats', '--seconds', '2', '--sample-rate', '44100'])).toThrow(
+      'stats does not take --seconds, --sample-rate',
+    );
+    expect(() => parseCommandLine(['render', '--no-pooling', '--strategy', 'best-fit'])).toThrow(
+      '--strategy has no effect with --no-pooling',
+    );
+    expect(() => parseCommandLine(['render', '--simplified', '--no-pooling', '--outputs', 'shared'])).toThrow(
+      '--outputs, --no-pooling have no effect with --simplified',
+    );
+  });
+
+  it('bounds --seconds, --sample-rate and --voices-per-worklet with the limits in the message', () => {
+    expect(() => parseCommandLine(['render', '--seconds', '100000'])).toThrow(
+      '--seconds must be at most 1800 at 48000 Hz (a render holds 86400000 frames); got "100000"',
+    );
+    expect(() => parseCommandLine(['render', '--seconds', '1000', '--sample-rate', '96000'])).toThrow(
+      '--seconds must be at most 900 at 96000 Hz',
+    );
+    expect(parseCommandLine(['render', '--seconds', '1800'])).toMatchObject({ seconds: 1800 });
+    for (const bad of ['-5', '0', 'NaN', 'Infinity', '', '1e400']) {
+      expect(() => parseCommandLine(['render', `--seconds=${bad}`])).toThrow(
+        /--seconds must be a positive number/,
+      );
+    }
+    expect(() => parseCommandLine(['render', '--sample-rate', '1000'])).toThrow(
+      '--sample-rate must be from 3000 to 384000; got "1000"',
+    );
+    expect(() => parseCommandLine(['render', '--sample-rate', '768000'])).toThrow(/from 3000 to 384000/);
+    expect(parseCommandLine(['render', '--sample-rate', '384000'])).toMatchObject({ sampleRate: 384_000 });
+    expect(() => parseCommandLine(['stats', '--voices-per-worklet', '1000'])).toThrow(
+      '--voices-per-worklet must be from 1 to 64; got "1000"',
+    );
+    expect(() => parseCommandLine(['stats', '--voices-per-worklet', '2'])).toThrow(
+      /fixed-blocks .* at least 4/,
+    );
+    expect(parseCommandLine(['stats', '--voices-per-worklet', '2', '--strategy', 'first-fit'])).toMatchObject(
+      {
+        voicesPerWorklet: 2,
+      },
+    );
+    expect(() => parseCommandLine(['render', '--strategy', 'worst-fit'])).toThrow(
+      "unknown strategy 'worst-fit'",
+    );
+    expect(() => parseCommandLine(['render', '-o', ''])).toThrow(/--out must name a file/);
   });
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { constants, readFileSync } from 'node:fs';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import {
   createSongBank,
   defaultSongBytes,
@@ -14,8 +15,17 @@ import {
 } from '@workletpool/songbank';
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
 import { AudioWorkletNode, OfflineAudioContext } from 'node-web-audio-api';
-import { type Command, parseCommandLine, USAGE, UsageError } from './args.js';
+import { type Command, MAX_RENDER_FRAMES, parseCommandLine, USAGE, UsageError } from './args.js';
 import { createProgressBar } from './progress.js';
+
+// A reader that stops early (`workletpool trace song.mod | head -1`) closes the pipe; that
+// is the reader's choice, not a failure, so the command ends quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
 
 async function readSong(file: string | undefined): Promise<{ song: Song; name: string }> {
   if (file === undefined) return { song: loadMod(defaultSongBytes()), name: 'the default song' };
@@ -23,8 +33,7 @@ async function readSong(file: string | undefined): Promise<{ song: Song; name: s
   try {
     bytes = new Uint8Array(await readFile(file));
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    throw new CliError(`${file}: cannot read the file (${reason})`);
+    throw new CliError(`${file}: cannot read the file (${reasonOf(error)})`);
   }
   try {
     return { song: loadMod(bytes), name: basename(file) };
@@ -34,23 +43,90 @@ async function readSong(file: string | undefined): Promise<{ song: Song; name: s
   }
 }
 
+function reasonOf(error: unknown): string {
+  return error instanceof Error && 'code' in error ? String(error.code) : String(error);
+}
+
+/**
+ * Fails unless `file` can be written, before any rendering: an existing regular file we
+ * may write, or a new name in a directory we may write. Nothing is created or truncated
+ * here, so a render that fails later leaves an existing file as it was.
+ */
+async function checkWritable(file: string): Promise<void> {
+  const cannot = (why: string) => new CliError(`${file}: cannot write the file (${why})`);
+  const existing = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw cannot(reasonOf(error));
+  });
+  if (existing !== undefined) {
+    if (existing.isDirectory()) throw cannot('it is a directory');
+    if (!existing.isFile()) throw cannot('it is not a regular file');
+    await access(file, constants.W_OK).catch((error: unknown) => {
+      throw cannot(reasonOf(error));
+    });
+    return;
+  }
+  // Name the first folder on the way that is missing or is not a folder.
+  const folder = dirname(resolve(file));
+  let ancestor = folder;
+  let found = await stat(ancestor).catch(() => undefined);
+  while (found === undefined && dirname(ancestor) !== ancestor) {
+    ancestor = dirname(ancestor);
+    found = await stat(ancestor).catch(() => undefined);
+  }
+  if (found !== undefined && !found.isDirectory()) throw cannot(`${ancestor} is not a directory`);
+  if (ancestor !== folder) throw cannot(`no directory ${dirname(file)}`);
+  await access(folder, constants.W_OK).catch((error: unknown) => {
+    throw cannot(reasonOf(error));
+  });
+}
+
 /** An error the CLI prints as one line before exiting with code 1. */
 class CliError extends Error {}
 
+/** `1 worklet`, `2 worklets`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function formatStats(stats: SongBankStats): string {
   const lines = [
-    `mode ${stats.mode}, strategy ${stats.strategy}: ${stats.workletCount} worklets, ` +
-      `${stats.totalVoices} voices (${stats.allocatedVoices} allocated, ${stats.freeVoices} free), ` +
-      `${stats.nodesCreated} AudioWorkletNodes created`,
+    `mode ${stats.mode}, strategy ${stats.strategy}: ${count(stats.workletCount, 'worklet')}, ` +
+      `${count(stats.totalVoices, 'voice')} (${stats.allocatedVoices} allocated, ${stats.freeVoices} free), ` +
+      `${count(stats.nodesCreated, 'AudioWorkletNode')} created`,
   ];
   for (const instrument of stats.instruments) {
     const where =
       instrument.worklet === undefined || instrument.start === undefined
-        ? `${instrument.voices} voices, no worklet`
-        : `worklet ${instrument.worklet}, voices ${instrument.start}-${instrument.start + instrument.voices - 1}`;
+        ? `${count(instrument.voices, 'voice')}, no worklet`
+        : instrument.voices === 1
+          ? `worklet ${instrument.worklet}, voice ${instrument.start}`
+          : `worklet ${instrument.worklet}, voices ${instrument.start}-${instrument.start + instrument.voices - 1}`;
     lines.push(`  ${instrument.id.padEnd(4)} ${instrument.name.padEnd(22)} ${where}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Lines that say where playback is worse than the song asks for. A song plays each
+ * instrument with one voice per channel, but an instrument never spans worklets, so
+ * narrower worklets cut its voices: notes on more channels than that steal each other.
+ */
+function degradedPlayback(song: Song, stats: SongBankStats, voicesPerWorklet: number): string[] {
+  const short = stats.instruments.filter((instrument) => instrument.voices < song.channels);
+  if (short.length === 0) return [];
+  return [
+    `warning: the song has ${count(song.channels, 'channel')} but ${count(short.length, 'instrument')} ` +
+      `got only ${count(voicesPerWorklet, 'voice')} each (--voices-per-worklet ${voicesPerWorklet}): ` +
+      "notes of one instrument on more channels at once steal each other's voices",
+  ];
+}
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
 }
 
 async function run(command: Command): Promise<void> {
@@ -58,21 +134,27 @@ async function run(command: Command): Promise<void> {
     console.log(USAGE);
     return;
   }
-  let strategy: ReturnType<typeof resolveStrategy>;
-  try {
-    strategy = resolveStrategy(command.strategy as StrategyName);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { song, name } = await readSong(command.file);
-  if (command.command === 'trace') {
-    process.stdout.write(traceSong(song));
+  if (command.command === 'version') {
+    console.log(version());
     return;
   }
+  if (command.command === 'render') await checkWritable(command.out);
+  const { song, name } = await readSong(command.file);
+  if (command.command === 'trace') {
+    process.stdout.write(traceSong(song, { header: true }));
+    return;
+  }
+  const strategy = resolveStrategy(command.strategy as StrategyName);
   const sampleRate = command.command === 'render' ? command.sampleRate : 48_000;
   // `stats` renders a token 10 ms (its context must be rendered once); only `render`
   // needs the song's length, which walks the whole song.
   const seconds = command.command === 'render' ? (command.seconds ?? songDuration(song)) : 0.01;
+  if (seconds * sampleRate > MAX_RENDER_FRAMES) {
+    throw new CliError(
+      `${name}: the song plays ${seconds.toFixed(1)} s, more than a render holds at ${sampleRate} Hz ` +
+        `(${MAX_RENDER_FRAMES} frames); pass --seconds to render its start`,
+    );
+  }
   const context = new OfflineAudioContext({
     numberOfChannels: 2,
     length: Math.max(1, Math.ceil(seconds * sampleRate)),
@@ -89,13 +171,18 @@ async function run(command: Command): Promise<void> {
   try {
     if (command.command === 'stats') {
       await bank.prepareSong(song);
-      console.log(`${name}: "${song.title}", ${song.channels} channels`);
-      console.log(formatStats(bank.getStats()));
+      const stats = bank.getStats();
+      for (const line of degradedPlayback(song, stats, command.voicesPerWorklet))
+        console.error(`workletpool: ${line}`);
+      console.log(`${name}: "${song.title}", ${count(song.channels, 'channel')}`);
+      console.log(formatStats(stats));
       // Render the (tiny) context too: an unrendered context with worklets slows later renders.
       await context.startRendering();
       return;
     }
-    if (command.command !== 'render') return;
+    await bank.prepareSong(song);
+    for (const line of degradedPlayback(song, bank.getStats(), command.voicesPerWorklet))
+      console.error(`workletpool: ${line}`);
     const progress = command.progress
       ? createProgressBar(process.stderr, `rendering ${name}`)
       : { update() {}, done() {} };
@@ -103,7 +190,11 @@ async function run(command: Command): Promise<void> {
     const buffer = await bank.render(song, { seconds, onProgress: (f) => progress.update(f) });
     progress.done();
     const wallSeconds = (performance.now() - started) / 1000;
-    await writeFile(command.out, encodeWav(buffer, { bitDepth: 16 }));
+    try {
+      await writeFile(command.out, encodeWav(buffer, { bitDepth: 16 }));
+    } catch (error) {
+      throw new CliError(`${command.out}: cannot write the file (${reasonOf(error)})`);
+    }
     console.log(
       `${name}: "${song.title}", ${seconds.toFixed(1)} s at ${sampleRate} Hz in ${wallSeconds.toFixed(2)} s ` +
         `(${(seconds / wallSeconds).toFixed(1)}x real time) -> ${command.out}`,

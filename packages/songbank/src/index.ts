@@ -52,6 +52,6 @@ export { instrumentId, type SongInstrument, songInstruments } from './song-instr
 /** Lists the ways a Song breaks the model's rules; empty when it is sound. */
 export { songProblems } from './song-invariants.js';
 /** Prints a song's playback, tick by tick, in the reference mixer-data trace format. */
-export { type TraceOptions, traceSong } from './trace.js';
+export { TRACE_COLUMNS, TRACE_HEADER, type TraceColumn, type TraceOptions, traceSong } from './trace.js';
 /** Encodes an AudioBuffer (or any buffer-like object) as a 16-bit PCM or 32-bit float WAV file. */
 export { type AudioBufferLike, encodeWav, WavEncodeError, type WavOptions } from './wav.js';

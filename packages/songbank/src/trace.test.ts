@@ -7,7 +7,7 @@ import { fixturesDir, haveFixtures, sharedToolsDir } from '../../../test-support
 import { buildSong } from '../test/song-builder.js';
 import { loadMod } from './mod-loader.js';
 import { createSequencer } from './sequencer.js';
-import { traceSong } from './trace.js';
+import { TRACE_COLUMNS, TRACE_HEADER, traceSong } from './trace.js';
 
 function load(folder: string, name: string) {
   return loadMod(new Uint8Array(readFileSync(join(fixturesDir, folder, name))));
@@ -31,6 +31,18 @@ describe('traceSong format', () => {
     expect(lines).toHaveLength(12);
     expect(lines[0]).toMatch(/^20 0 0 1 1753088 60 0 768 127 \d+ 0$/);
     expect(lines[11]).toMatch(/^240 1 5 1 1753088 60 0 768 127 \d+ 0$/);
+  });
+
+  it('prints as many fields as TRACE_COLUMNS names, after a header naming each with its unit', () => {
+    const song = buildSong({ patterns: [{ 0: { 0: { period: 428, sample: 1 } } }] });
+    const [header, ...lines] = traceSong(song, { header: true }).trimEnd().split('\n');
+    expect(header).toBe(TRACE_HEADER);
+    expect(header).toBe(
+      '# time[ms] row[row] frame[tick] chan[channel] period[x4096] note[semitone] ins[sample] vol[x16] pan[pan] pos[frames] cutoff[none]',
+    );
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.split(' ')).toHaveLength(TRACE_COLUMNS.length);
+    expect(traceSong(song).split('\n')[0]).toBe(lines[0]);
   });
 
   it('lists nothing for a song whose notes have no sample', () => {
