@@ -151,7 +151,7 @@ describe('SongBank declick option', () => {
   const song = defaultSong();
 
   it('reaches the worklets: with declick off the render differs only where notes are cut or change volume', async () => {
-    const seconds = 4;
+    const seconds = 2;
     const ramped = await renderMix(song, seconds, {});
     const exact = await renderMix(song, seconds, { declick: false });
     const exactDedicated = await renderMix(song, seconds, { declick: false, pooling: false });

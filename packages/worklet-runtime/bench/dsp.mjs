@@ -5,13 +5,14 @@
 // change every voice's volume each tracker tick (20 ms) and retrigger it every sixth
 // tick, which is where ramps and fade-out tails cost anything.
 //
-//   node bench/dsp.mjs [voices=28] [seconds=20]
+//   node bench/dsp.mjs [voices=28] [seconds=20] [runs=3]
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 
 const voices = Number(process.argv[2] ?? 28);
 const seconds = Number(process.argv[3] ?? 20);
+const runs = Number(process.argv[4] ?? 3);
 const RATE = 48_000;
 const QUANTUM = 128;
 const bytes = readFileSync(resolve(import.meta.dirname, '../build/engine.wasm'));
@@ -100,14 +101,14 @@ const cases = [
   ['synth saw, busy', synth(2), busy],
 ];
 console.log(
-  `voice engine alone: ${voices} voices, ${seconds} s at ${RATE} Hz, best of 3, declick on and off interleaved; load average ${loadavg()
+  `voice engine alone: ${voices} voices, ${seconds} s at ${RATE} Hz, best of ${runs}, declick on and off interleaved; load average ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
 const rows = cases.map(([name, make, events]) => {
   const on = [];
   const off = [];
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < runs; r++) {
     on.push(measure(make(true), events));
     off.push(measure(make(false), events));
   }

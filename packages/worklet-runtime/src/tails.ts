@@ -11,8 +11,11 @@ const TAIL_WAIT_SECONDS = 256 / 44100;
 /** Disconnections waiting for a tail, per node and slot. */
 const waiting = new WeakMap<EngineNode, Map<number, () => void>>();
 
-/** Longest a disconnection waits for a context whose clock does not move. */
-const MAX_WAIT_MS = 2000;
+/**
+ * Longest a disconnection waits for a context whose clock does not move. Generous: a
+ * starved audio thread can stall for seconds, and waiting only keeps a node alive longer.
+ */
+const MAX_WAIT_MS = 10_000;
 
 function runsLive(context: BaseAudioContext): boolean {
   const offline = typeof (context as { startRendering?: unknown }).startRendering === 'function';
