@@ -52,6 +52,22 @@ export function audioWorkletNodeConstructor(
   return ctor;
 }
 
+/** True once `context` no longer runs processors (closed, or an offline context done rendering). */
+export function isClosed(context: BaseAudioContext): boolean {
+  return context.state === 'closed';
+}
+
+/** The error of a request the audio thread can no longer answer. */
+export function contextClosed(where: string, context: BaseAudioContext): WorkletRuntimeError {
+  const offline = typeof (context as Partial<OfflineAudioContext>).startRendering === 'function';
+  return new WorkletRuntimeError(
+    'CONTEXT_CLOSED',
+    offline
+      ? `${where}: the OfflineAudioContext has finished rendering, so its processors no longer run`
+      : `${where}: the AudioContext was closed, so its processors no longer run`,
+  );
+}
+
 function processorError(reply: ErrorReply): WorkletRuntimeError {
   return new WorkletRuntimeError('PROCESSOR_ERROR', `processor refused (${reply.code}): ${reply.message}`, {
     cause: reply,
@@ -71,6 +87,13 @@ export class EngineNode {
   private readonly onError: ((error: WorkletRuntimeError) => void) | undefined;
   private readonly onEnded: ((event: EndedEvent) => void) | undefined;
   private disposed = false;
+  /** Fails what waits for a reply once the context closes: a closed context's processors never answer. */
+  private readonly onStateChange = () => {
+    if (!isClosed(this.context)) return;
+    const error = contextClosed('the engine node', this.context);
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+  };
 
   private constructor(context: BaseAudioContext, node: AudioWorkletNode, options: EngineNodeOptions) {
     this.context = context;
@@ -81,6 +104,7 @@ export class EngineNode {
     this.onError = options.onError;
     this.onEnded = options.onEnded;
     node.port.onmessage = (event: MessageEvent<FromProcessor>) => this.receive(event.data);
+    context.addEventListener('statechange', this.onStateChange);
     const onFailure = options.onFailure;
     if (onFailure !== undefined) {
       node.addEventListener('processorerror', (event: Event) => {
@@ -92,7 +116,9 @@ export class EngineNode {
   /** Creates a node (adding the processor module to the context first if needed). */
   static async create(context: BaseAudioContext, options: EngineNodeOptions): Promise<EngineNode> {
     const ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
+    if (isClosed(context)) throw contextClosed('creating an engine node', context);
     const [module] = await Promise.all([engineModule(), addProcessorModule(context)]);
+    if (isClosed(context)) throw contextClosed('creating an engine node', context);
     const sharedOutput = options.sharedOutput === true;
     const processorOptions: EngineProcessorOptions = {
       module,
@@ -160,6 +186,8 @@ export class EngineNode {
   /** Sends a message and waits for its reply (ack, report or pong); a refusal rejects. */
   request(message: Outgoing, transfer: Transferable[] = []): Promise<FromProcessor> {
     return new Promise<FromProcessor>((resolve, reject) => {
+      if (isClosed(this.context))
+        throw contextClosed(`the engine node's ${message.type} request`, this.context);
       const id = this.post(message, transfer);
       this.pending.set(id, { resolve, reject });
     });
@@ -211,6 +239,7 @@ export class EngineNode {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.context.removeEventListener('statechange', this.onStateChange);
     this.node.disconnect();
     this.node.port.onmessage = null;
     this.node.port.close();

@@ -5,13 +5,20 @@
 import {
   type CompactionPlan,
   createVoicePool,
+  PoolError,
   type PoolStats,
   type Strategy,
   type VoicePool,
 } from '@workletpool/pool-core';
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
 import { addProcessorModule, engineModule } from './assets.js';
-import { type AudioWorkletNodeConstructor, audioWorkletNodeConstructor, EngineNode } from './engine-node.js';
+import {
+  type AudioWorkletNodeConstructor,
+  audioWorkletNodeConstructor,
+  contextClosed,
+  EngineNode,
+  isClosed,
+} from './engine-node.js';
 import { WorkletRuntimeError } from './errors.js';
 import { checkVoices } from './events.js';
 import { type InstrumentPatch, resolvePatch } from './patch.js';
@@ -110,7 +117,12 @@ export class WorkletPool {
 
   /** @internal Use createWorkletPool. */
   constructor(context: BaseAudioContext, options: WorkletPoolOptions = {}) {
-    const voicesPerWorklet = checkVoices('createWorkletPool', options.voicesPerWorklet ?? 16, 64);
+    const voicesPerWorklet = checkVoices(
+      'createWorkletPool',
+      options.voicesPerWorklet ?? 16,
+      64,
+      'voicesPerWorklet',
+    );
     const strategy = resolveStrategy(options.strategy ?? 'fixed-blocks');
     this.context = context;
     this.destination = options.destination ?? context.destination;
@@ -170,7 +182,9 @@ export class WorkletPool {
 
   /** Starts replacing node `index` after it failed (once per failure; later reports of it are ignored). */
   private fail(index: number, node: Node, reason: string): void {
-    if (this.disposed || this.nodes[index] !== node || this.recovering.has(index)) return;
+    if (this.disposed || isClosed(this.context) || this.nodes[index] !== node || this.recovering.has(index)) {
+      return;
+    }
     const work = this.replace(index, node, reason)
       .catch((error: unknown) => {
         const failure = new WorkletRuntimeError(
@@ -230,7 +244,8 @@ export class WorkletPool {
    * periodically on a running context (an offline context answers only between renders).
    */
   async checkHealth(timeoutMs = 1000): Promise<number[]> {
-    this.where('checkHealth');
+    // A closed context renders nothing and answers no ping; no node there can be restored.
+    this.live('checkHealth');
     const verdicts = await Promise.all(
       this.nodes.map(async (node): Promise<{ node: Node; reason: string } | null> => {
         if (node === null || node.engine === null) return null;
@@ -279,6 +294,13 @@ export class WorkletPool {
     return `WorkletPool.${method}`;
   }
 
+  /** Like where(), for calls that wait for the audio thread, which a closed context no longer runs. */
+  private live(method: string): string {
+    const where = this.where(method);
+    if (isClosed(this.context)) throw contextClosed(where, this.context);
+    return where;
+  }
+
   /**
    * Places an instrument in the pool and loads its patch. Throws (rejects with)
    * WorkletRuntimeError for a bad patch or id, and PoolError (from pool-core) when the
@@ -289,14 +311,27 @@ export class WorkletPool {
     patch: InstrumentPatch,
     options: { voices: number },
   ): Promise<PooledInstrument> {
-    const where = `${this.where('createInstrument')}('${id}')`;
+    const where = `${this.live('createInstrument')}('${id}')`;
     if (typeof id !== 'string' || id === '') {
       throw new WorkletRuntimeError('INVALID_ARGUMENT', `${where}: id must be a non-empty string`);
     }
     if (this.instruments.has(id)) {
       throw new WorkletRuntimeError('INVALID_ARGUMENT', `${where}: an instrument '${id}' already exists`);
     }
-    const voices = checkVoices(where, options?.voices, this.core.voicesPerWorklet);
+    const voices: unknown = options?.voices;
+    if (typeof voices !== 'number' || !Number.isInteger(voices) || voices < 1) {
+      throw new WorkletRuntimeError(
+        'INVALID_ARGUMENT',
+        `${where}: options.voices must be a whole number >= 1, got ${String(voices)}`,
+      );
+    }
+    // The code pool-core gives a request no worklet can hold, so callers match one code.
+    if (voices > this.core.voicesPerWorklet) {
+      throw new PoolError(
+        'REQUEST_TOO_LARGE',
+        `${where}: options.voices is ${voices}; a worklet of this pool holds ${this.core.voicesPerWorklet} (voicesPerWorklet)`,
+      );
+    }
     const resolved = resolvePatch(patch, where);
     // Synchronous up to here: the core's decision (and any new node) happens at once.
     const allocation = this.core.allocate(id, voices);
@@ -393,7 +428,7 @@ export class WorkletPool {
 
   /** Asks every node for active voices, render time and memory; stats() then includes them. */
   async report(): Promise<WorkletPoolStats> {
-    this.where('report');
+    this.live('report');
     const reports = await Promise.all(
       this.nodes.map(async (node, index): Promise<WorkletRenderStats | null> => {
         if (!node) return null;
@@ -407,7 +442,7 @@ export class WorkletPool {
 
   /** Resolves once everything sent so far has reached every node's processor. */
   async flush(): Promise<void> {
-    this.where('flush');
+    this.live('flush');
     await Promise.all(this.nodes.map(async (node) => (node ? (await node.ready).flush() : undefined)));
   }
 
@@ -419,9 +454,12 @@ export class WorkletPool {
   async compact(): Promise<CompactionPlan> {
     this.where('compact');
     if (this.compacting)
-      throw new WorkletRuntimeError('INVALID_ARGUMENT', 'WorkletPool.compact: already compacting');
+      throw new WorkletRuntimeError(
+        'INVALID_STATE',
+        'WorkletPool.compact: a compaction is already under way',
+      );
     if ([...this.instruments.values()].some(isLoading)) {
-      throw new WorkletRuntimeError('INVALID_ARGUMENT', 'WorkletPool.compact: instruments are still loading');
+      throw new WorkletRuntimeError('INVALID_STATE', 'WorkletPool.compact: instruments are still loading');
     }
     this.compacting = true;
     try {
@@ -488,6 +526,7 @@ export async function createWorkletPool(
   options: WorkletPoolOptions = {},
 ): Promise<WorkletPool> {
   const pool = new WorkletPool(context, options);
+  if (context.state === 'closed') throw contextClosed('createWorkletPool', context);
   // Compile the engine and add the processor up front, so instruments load quickly.
   await Promise.all([engineModule(), addProcessorModule(context)]);
   return pool;
