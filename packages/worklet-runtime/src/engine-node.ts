@@ -9,12 +9,61 @@ import type { EndedEvent, ErrorReply, FromProcessor, ReportReply, ToProcessor } 
 /** A protocol message before the node numbers it. */
 export type Outgoing = ToProcessor extends infer M ? (M extends ToProcessor ? Omit<M, 'id'> : never) : never;
 
-/** The AudioWorkletNode constructor of the Web Audio implementation in use. */
+/**
+ * The AudioWorkletNode constructor of the Web Audio implementation in use: the DOM's,
+ * node-web-audio-api's or standardized-audio-context's. Only its shape is required,
+ * because each implementation types its contexts and options as its own classes; it is
+ * always called with the context the caller gave, so they match at run time.
+ */
 export type AudioWorkletNodeConstructor = new (
+  context: never,
+  name: string,
+  options?: never,
+) => { readonly port: MessagePort };
+
+/** How the runtime calls that constructor: with the caller's context, as the DOM types it. */
+type NativeAudioWorkletNodeConstructor = new (
   context: BaseAudioContext,
   name: string,
   options?: AudioWorkletNodeOptions,
 ) => AudioWorkletNode;
+
+/**
+ * A Web Audio context: the DOM's BaseAudioContext, or another implementation's context
+ * of the same shape (standardized-audio-context's IAudioContext or IOfflineAudioContext).
+ */
+export type AudioContextLike = BaseAudioContext | ForeignAudioContext;
+
+/** The part of another implementation's context the runtime relies on (it uses the rest as the DOM's). */
+export interface ForeignAudioContext {
+  readonly currentTime: number;
+  readonly sampleRate: number;
+  readonly state: string;
+  readonly destination: AudioNodeLike;
+  readonly audioWorklet?: { addModule(moduleURL: string): Promise<void> } | undefined;
+  createGain(): AudioNodeLike;
+  addEventListener(type: 'statechange', listener: () => void): void;
+  removeEventListener(type: 'statechange', listener: () => void): void;
+}
+
+/** An AudioNode of the DOM, or another implementation's node of the same shape. */
+export type AudioNodeLike =
+  | AudioNode
+  | { readonly numberOfInputs: number; readonly numberOfOutputs: number; readonly channelCount: number };
+
+/**
+ * The caller's context as the DOM types it. Other implementations' contexts and nodes
+ * behave as the DOM's do; the runtime only ever hands them back to the same
+ * implementation (its own createGain, connect and AudioWorkletNode).
+ */
+export function nativeContext(context: AudioContextLike): BaseAudioContext {
+  return context as BaseAudioContext;
+}
+
+/** A caller's node as the DOM types it (see nativeContext). */
+export function nativeNode(node: AudioNodeLike): AudioNode {
+  return node as AudioNode;
+}
 
 /** How to build one engine node. */
 export interface EngineNodeOptions {
@@ -42,7 +91,8 @@ interface Pending {
 export function audioWorkletNodeConstructor(
   given?: AudioWorkletNodeConstructor,
 ): AudioWorkletNodeConstructor {
-  const ctor = given ?? (globalThis as { AudioWorkletNode?: AudioWorkletNodeConstructor }).AudioWorkletNode;
+  const ctor =
+    given ?? (globalThis as { AudioWorkletNode?: NativeAudioWorkletNodeConstructor }).AudioWorkletNode;
   if (!ctor) {
     throw new WorkletRuntimeError(
       'NO_AUDIO_WORKLET',
@@ -127,7 +177,8 @@ export class EngineNode {
       sharedOutput,
     };
     const outputs = sharedOutput ? 1 : options.slots;
-    const node = new ctor(context, PROCESSOR_NAME, {
+    const Native = ctor as NativeAudioWorkletNodeConstructor;
+    const node = new Native(context, PROCESSOR_NAME, {
       numberOfInputs: 0,
       numberOfOutputs: outputs,
       outputChannelCount: new Array<number>(outputs).fill(2),

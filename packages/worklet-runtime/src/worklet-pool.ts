@@ -13,11 +13,15 @@ import {
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
 import { addProcessorModule, engineModule } from './assets.js';
 import {
+  type AudioContextLike,
+  type AudioNodeLike,
   type AudioWorkletNodeConstructor,
   audioWorkletNodeConstructor,
   contextClosed,
   EngineNode,
   isClosed,
+  nativeContext,
+  nativeNode,
 } from './engine-node.js';
 import { WorkletRuntimeError } from './errors.js';
 import { checkVoices } from './events.js';
@@ -29,7 +33,7 @@ import { loadSlot } from './slot-instrument.js';
 /** Options of createWorkletPool. */
 export interface WorkletPoolOptions {
   /** Where instruments' outputs go (default: the context's destination). */
-  readonly destination?: AudioNode;
+  readonly destination?: AudioNodeLike;
   /** A built-in strategy name or a Strategy (default 'fixed-blocks'). */
   readonly strategy?: StrategyName | Strategy;
   /** Voices per worklet (default 16, at most 64). */
@@ -125,7 +129,8 @@ export class WorkletPool {
     );
     const strategy = resolveStrategy(options.strategy ?? 'fixed-blocks');
     this.context = context;
-    this.destination = options.destination ?? context.destination;
+    this.destination =
+      options.destination === undefined ? context.destination : nativeNode(options.destination);
     this.ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
     this.onError = options.onError;
     this.core = createVoicePool({
@@ -520,11 +525,12 @@ export class WorkletPool {
   }
 }
 
-/** Creates a pool of shared engine nodes on `context` (any BaseAudioContext). */
+/** Creates a pool of shared engine nodes on `context` (any BaseAudioContext, or standardized-audio-context's contexts). */
 export async function createWorkletPool(
-  context: BaseAudioContext,
+  audioContext: AudioContextLike,
   options: WorkletPoolOptions = {},
 ): Promise<WorkletPool> {
+  const context = nativeContext(audioContext);
   const pool = new WorkletPool(context, options);
   if (context.state === 'closed') throw contextClosed('createWorkletPool', context);
   // Compile the engine and add the processor up front, so instruments load quickly.
