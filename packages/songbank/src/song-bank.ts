@@ -1,6 +1,8 @@
 import { isPoolError, type Strategy } from '@workletpool/pool-core';
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
 import {
+  type AudioContextLike,
+  type AudioNodeLike,
   type AudioWorkletNodeConstructor,
   createDedicatedInstrument,
   createSampleInstrument,
@@ -31,7 +33,7 @@ export type SongBankMode = 'pooled' | 'dedicated' | 'simplified';
 /** Options of {@link createSongBank}. */
 export interface SongBankOptions {
   /** Where the bank's master output goes; the context's destination by default. */
-  readonly destination?: AudioNode;
+  readonly destination?: AudioNodeLike;
   /** Share worklets between instruments (default true); false gives each its own worklet. */
   readonly pooling?: boolean;
   /** Placement strategy for pooled instruments (default 'fixed-blocks'). */
@@ -180,11 +182,17 @@ export interface SongBank {
 
 const DEFAULT_VOICES = 4;
 
-/** Creates a song bank on `context` (any BaseAudioContext: real time or offline). */
+/**
+ * Creates a song bank on `context` (any BaseAudioContext, real time or offline, or
+ * standardized-audio-context's contexts with its AudioWorkletNode).
+ */
 export async function createSongBank(
-  context: BaseAudioContext,
+  audioContext: AudioContextLike,
   options: SongBankOptions = {},
 ): Promise<SongBank> {
+  // Another implementation's context behaves as the DOM's; the bank hands it and its
+  // nodes back only to that same implementation.
+  const context = audioContext as BaseAudioContext;
   const strategy = resolveStrategy(options.strategy ?? 'fixed-blocks');
   const pooling = options.pooling ?? true;
   const simplified = options.simplifiedMod ?? false;
@@ -238,7 +246,7 @@ export async function createSongBank(
   master.gain.value = masterGain;
   const nodeOption =
     options.AudioWorkletNode === undefined ? {} : { AudioWorkletNode: options.AudioWorkletNode };
-  master.connect(options.destination ?? context.destination);
+  master.connect((options.destination ?? context.destination) as AudioNode);
   // The simplified path needs no pool: its samplers use no worklet, and a synth patch
   // (which needs an engine) gets a worklet of its own.
   const pool: WorkletPool | undefined =
