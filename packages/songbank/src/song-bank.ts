@@ -174,9 +174,16 @@ export interface SongBank {
   loadSong(bytes: Uint8Array): Promise<Song>;
   /** Creates the instruments a song plays (one per used sample). */
   prepareSong(song: Song): Promise<void>;
-  /** Plays a song in real time with lookahead scheduling. */
+  /**
+   * Plays a song in real time with lookahead scheduling. On an OfflineAudioContext it
+   * schedules the whole song from `at` once ready: await `ready`, then call the context's
+   * startRendering(); one song per context (INVALID_STATE otherwise).
+   */
   play(song: Song, options?: PlayOptions): SongPlayer;
-  /** Renders a song offline; on an OfflineAudioContext bank, renders that context. */
+  /**
+   * Renders a song offline. On an OfflineAudioContext bank it renders that context, once
+   * (a second call is INVALID_STATE); a real-time bank makes a fresh context each call.
+   */
   render(song: Song, options?: RenderOptions): Promise<AudioBuffer>;
 }
 
