@@ -300,6 +300,35 @@ describe('playground in Chromium', () => {
     },
   );
 
+  it.runIf(haveFixtures())(
+    'an 8-channel song on 4-voice worklets shows the warning that channels share voices',
+    async () => {
+      const load = async (name: string) => {
+        await page.getByTestId('file-input').setInputFiles({
+          name,
+          mimeType: 'audio/mod',
+          buffer: readFileSync(join(fixturesDir, 'songs', name)),
+        });
+        await settled();
+      };
+      const warnings = page.locator('[data-stat="warnings"]');
+      await load('Gidion_Graveland.mod');
+      await expect.poll(() => warnings.textContent()).toBe('none');
+      await page.getByTestId('voices-per-worklet').selectOption('4');
+      await settled();
+      await expect
+        .poll(() => warnings.textContent())
+        .toBe(
+          'the song has 8 channels but a worklet holds 4 voices (voicesPerWorklet): each instrument gets 4, so channels 5-8 share voices with channels 1-4 and can cut their notes short',
+        );
+      await shot('07-warning-channels-share-voices');
+      await page.getByTestId('voices-per-worklet').selectOption('16');
+      await settled();
+      await expect.poll(() => warnings.textContent()).toBe('none');
+      await load('ZONE-2A.mod');
+    },
+  );
+
   it('measures the offline render speed pooled and without pooling', async () => {
     await page.getByTestId('measure').click();
     await settled();
@@ -323,7 +352,7 @@ describe('playground in Chromium', () => {
     );
     // Both renders made sound.
     for (const row of cells) expect(Number(row[4])).toBeGreaterThan(0.01);
-    await shot('07-render-speed');
+    await shot('08-render-speed');
   });
 
   it('stop silences the output and darkens the map', async () => {

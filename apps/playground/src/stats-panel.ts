@@ -29,6 +29,13 @@ export function renderStats(root: HTMLElement, stats: SongBankStats, extra: Extr
       `${stats.totalVoices} / ${stats.allocatedVoices} / ${stats.freeVoices}`,
     ),
     ...row('Instruments', 'instruments', String(stats.instruments.length)),
+    // Degraded playback (channels sharing voices, instruments the pool could not fit) is
+    // audible, so it is said here rather than left for the listener to guess.
+    ...row(
+      'Warnings',
+      'warnings',
+      stats.warnings.length === 0 ? 'none' : stats.warnings.map((warning) => warning.message).join('; '),
+    ),
     ...row('AudioWorkletNodes created (this bank)', 'nodes', String(stats.nodesCreated)),
     ...row('AudioWorkletNodes created (since the page opened)', 'page-nodes', String(extra.pageNodes)),
     ...row('Audio-thread load per worklet', 'load', extra.workletLoad),

@@ -14,8 +14,9 @@ export {
 } from './mod-writer.js';
 /** Amiga period helpers: note periods (equal or ProTracker tuning) and note lookup. */
 export { notePeriod, periodToNote, periodToRate, type Tuning } from './periods.js';
-/** Real-time playback and offline rendering of a song on a bank, and one pass's length. */
+/** Real-time playback and offline rendering of a song on a bank, one pass's length, and the longest render. */
 export {
+  MAX_RENDER_SECONDS,
   type PlayOptions,
   type RenderOptions,
   type SongPlayer,
@@ -47,6 +48,8 @@ export {
 } from './song-bank.js';
 /** The typed error song bank calls reject with, and its stable codes. */
 export { SongBankError, type SongBankErrorCode } from './song-bank-error.js';
+/** What the bank reports when playback is degraded (getStats().warnings, options.onWarning). */
+export type { SongBankWarning, SongBankWarningCode } from './song-bank-warning.js';
 /** The instruments a MOD song plays, as sampler patches. */
 export { instrumentId, type SongInstrument, songInstruments } from './song-instruments.js';
 /** Lists the ways a Song breaks the model's rules; empty when it is sound. */

@@ -29,6 +29,17 @@ export function loadMod(bytes: Uint8Array): Song {
   if (channels !== null) return loadTagged(bytes, tag, channels);
   const problem = soundtrackerProblem(bytes);
   if (problem === null) return loadSoundtracker(bytes);
+  // A channel-count tag with an impossible count is a MOD file with a bad value, not an
+  // unknown format (a valid Soundtracker file with those bytes there was accepted above).
+  const declared = /^(\d)CHN$|^(\d\d)CH$/.exec(tag);
+  if (declared !== null) {
+    const count = Number(declared[1] ?? declared[2]);
+    throw new SongLoadError(
+      'BAD_VALUE',
+      PT.tag,
+      `format tag "${tag}" declares ${count} channels; a MOD file has 1..${MAX_CHANNELS}`,
+    );
+  }
   if (problem.code === 'TRUNCATED') {
     throw new SongLoadError(
       'TRUNCATED',

@@ -7,7 +7,10 @@ import { instrumentId, songInstruments } from './song-instruments.js';
 
 /** Options of {@link SongBank.play}. */
 export interface PlayOptions {
-  /** Context time to start at (default: as soon as the instruments are ready, plus a short lead). */
+  /**
+   * Context time to start at (default: as soon as the instruments are ready, plus a short
+   * lead; on an OfflineAudioContext, its current time, 0 before it renders).
+   */
   readonly at?: number;
   /** Start again from the restart position at the song's end instead of stopping (default false). */
   readonly loop?: boolean;
@@ -135,6 +138,7 @@ class Schedule {
   private readonly drivers: ChannelDriver[];
   private readonly source: Sequencer;
   private readonly positions: { time: number; position: SongPosition }[] = [];
+  private readonly trimPositions: boolean;
   private time: number;
   ended = false;
 
@@ -142,9 +146,11 @@ class Schedule {
     private readonly bank: SongBank,
     private readonly song: Song,
     startTime: number,
-    options: { stereoSeparation: number; loop: boolean },
+    options: { stereoSeparation: number; loop: boolean; wholeSong?: boolean },
   ) {
     this.time = startTime;
+    // A whole song scheduled at once is asked about from its start, so its log stays whole.
+    this.trimPositions = options.wholeSong !== true;
     this.source = createSequencer(song, options);
     this.drivers = Array.from({ length: song.channels }, (_, channel) => new ChannelDriver(channel));
   }
@@ -170,7 +176,7 @@ class Schedule {
         position: { order: tick.order, row: tick.row, tick: tick.tick },
       });
       // Keep the position log short: a player only asks about the recent past.
-      if (this.positions.length > 4096) this.positions.splice(0, 2048);
+      if (this.trimPositions && this.positions.length > 4096) this.positions.splice(0, 2048);
       this.time += tick.duration;
     }
   }
@@ -204,13 +210,138 @@ class Schedule {
 const LOOKAHEAD = 0.25; // seconds scheduled ahead of the audio clock
 const INTERVAL_MS = 50; // how often the scheduler wakes
 
-/** Plays `song` on `bank` in real time (see SongBank.play). */
+/**
+ * The longest render a real-time bank makes. The whole render stays in memory (two
+ * channels of 32-bit floats: about 1.4 GB for an hour at 48 kHz), and a context much
+ * larger fails inside the Web Audio implementation (or exhausts memory) instead of
+ * with a clear error.
+ */
+export const MAX_RENDER_SECONDS = 3600;
+
+function isOffline(context: BaseAudioContext): context is OfflineAudioContext {
+  return typeof (context as Partial<OfflineAudioContext>).startRendering === 'function';
+}
+
+/**
+ * Checks render options before any work starts and returns the frames and rate to
+ * render. On an offline context the render must fit in it; otherwise `seconds` (default
+ * `songSeconds`) and `sampleRate` must make an OfflineAudioContext that can exist.
+ */
+export function checkRenderOptions(
+  options: RenderOptions,
+  context: BaseAudioContext,
+  songSeconds = Number.NaN,
+): { frames: number; sampleRate: number } {
+  const { seconds, sampleRate = context.sampleRate, onProgress } = options;
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new SongBankError(
+      'INVALID_ARGUMENT',
+      `render(): onProgress must be a function; got ${typeof onProgress}`,
+    );
+  }
+  if (typeof sampleRate !== 'number' || !(sampleRate >= 3000 && sampleRate <= 768_000)) {
+    throw new SongBankError(
+      'INVALID_ARGUMENT',
+      `render(): sampleRate must be a number of Hz in 3000..768000 (what an OfflineAudioContext accepts); got ${String(sampleRate)}`,
+    );
+  }
+  if (seconds !== undefined && (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0)) {
+    throw new SongBankError(
+      'INVALID_ARGUMENT',
+      `render(): seconds must be a finite number > 0; got ${String(seconds)}`,
+    );
+  }
+  if (isOffline(context)) {
+    const holds = context.length / context.sampleRate;
+    if (seconds !== undefined && Math.ceil(seconds * context.sampleRate) > context.length) {
+      throw new SongBankError(
+        'INVALID_ARGUMENT',
+        `render(): seconds is ${seconds}, but this OfflineAudioContext holds ${holds} s (${context.length} frames at ${context.sampleRate} Hz)`,
+      );
+    }
+    return { frames: context.length, sampleRate: context.sampleRate };
+  }
+  const length = seconds ?? songSeconds;
+  if (!(length <= MAX_RENDER_SECONDS)) {
+    throw new SongBankError(
+      'INVALID_ARGUMENT',
+      `render(): seconds is ${length}${seconds === undefined ? " (the song's length)" : ''}; a render holds at most ${MAX_RENDER_SECONDS} s, all of it in memory`,
+    );
+  }
+  return { frames: Math.max(1, Math.ceil(length * sampleRate)), sampleRate };
+}
+
+/**
+ * Asks the bank for its audio-thread report at the render's last quantum, so report()
+ * still has figures after the context has rendered (it answers nothing after that).
+ */
+function reportAtLastQuantum(bank: SongBank, context: OfflineAudioContext): void {
+  const last = Math.floor((context.length - 1) / 128) * 128;
+  if (last <= 0 || bank.mode !== 'pooled') return;
+  context.suspend(last / context.sampleRate).then(
+    async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        // Bounded, so a processor that fails to answer cannot hold the render.
+        await Promise.race([
+          bank.report(),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, 2000);
+          }),
+        ]);
+      } catch {
+        // The figures are a courtesy; the render goes on without them.
+      } finally {
+        clearTimeout(timer);
+        await context.resume();
+      }
+    },
+    // A context that started rendering past that point cannot suspend there; no figures then.
+    () => undefined,
+  );
+}
+
+/**
+ * Schedules all of `song` on `bank` from `startTime` up to `until` (the song is cut
+ * there) and waits until every command has reached its worklet, so an offline render
+ * started afterwards plays it exactly: messages posted before startRendering() reach
+ * the processors before their first quantum.
+ */
+async function scheduleWhole(
+  bank: SongBank,
+  song: Song,
+  startTime: number,
+  until: number,
+  options: { stereoSeparation: number; loop: boolean },
+): Promise<Schedule> {
+  const schedule = new Schedule(bank, song, startTime, { ...options, wholeSong: true });
+  schedule.fill(until);
+  if (!schedule.ended) schedule.silence(until);
+  await Promise.all(
+    songInstruments(song).map((instrument) => bank.instrument(instrument.id)?.flush() ?? Promise.resolve()),
+  );
+  return schedule;
+}
+
+/**
+ * Plays `song` on `bank`: in real time with lookahead scheduling, or, on an
+ * OfflineAudioContext, scheduled whole before it renders (see SongBank.play).
+ */
 export function startPlayer(
   bank: SongBank,
   song: Song,
   options: PlayOptions & { stereoSeparation: number },
 ): SongPlayer {
   const context = bank.context;
+  const at = options.at;
+  if (at !== undefined && (typeof at !== 'number' || !Number.isFinite(at) || at < 0)) {
+    throw new SongBankError(
+      'INVALID_ARGUMENT',
+      `play(): at must be a context time >= 0 in seconds; got ${String(at)}`,
+    );
+  }
+  if (isOffline(context))
+    return startOfflinePlayer(bank, context, song, { ...options, at: at ?? context.currentTime });
   let schedule: Schedule | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
   let stopped = false;
@@ -257,10 +388,71 @@ export function startPlayer(
 }
 
 /**
+ * play() on an OfflineAudioContext: the song is scheduled whole from `at` to the end of
+ * the context once its instruments are ready; `ready` resolves after that, and the caller
+ * starts the render. A render started before `ready` would miss notes, so `ready` rejects
+ * with INVALID_STATE if the context began rendering meanwhile.
+ */
+function startOfflinePlayer(
+  bank: SongBank,
+  context: OfflineAudioContext,
+  song: Song,
+  options: PlayOptions & { stereoSeparation: number; at: number },
+): SongPlayer {
+  const end = context.length / context.sampleRate;
+  if (options.at < context.currentTime || options.at >= end) {
+    throw new SongBankError(
+      'INVALID_ARGUMENT',
+      `play(): at is ${options.at} s, but this OfflineAudioContext can start a song only from ${context.currentTime} s to before its end at ${end} s`,
+    );
+  }
+  // Asked now, while the context surely has not started: a suspend for a time already
+  // being rendered is refused.
+  reportAtLastQuantum(bank, context);
+  let schedule: Schedule | undefined;
+  let stopped = false;
+  const started = () => context.state === 'running' || context.currentTime > 0;
+  const tooLate = () =>
+    new SongBankError(
+      'INVALID_STATE',
+      'play(): the OfflineAudioContext started rendering before player.ready resolved; await player.ready, then call startRendering()',
+    );
+  const ready = (async () => {
+    await bank.prepareSong(song);
+    if (stopped) return;
+    if (started()) throw tooLate();
+    schedule = await scheduleWhole(bank, song, options.at, end, {
+      stereoSeparation: options.stereoSeparation,
+      loop: options.loop ?? false,
+    });
+    if (started()) throw tooLate();
+  })();
+  // The caller may never await ready; its rejection is also reported through it.
+  ready.catch(() => undefined);
+  return {
+    ready,
+    get startTime() {
+      return schedule === undefined ? Number.NaN : options.at;
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      schedule?.silence(context.currentTime);
+    },
+    position() {
+      return schedule?.positionAt(context.currentTime) ?? { order: 0, row: 0, tick: 0 };
+    },
+    get finished() {
+      return stopped || (schedule?.ended === true && context.currentTime >= schedule.scheduledUntil);
+    },
+  };
+}
+
+/**
  * Renders `song` on `bank`, whose context is `context`. Every tick is scheduled before
  * rendering starts (the worklets queue timestamped commands, and messages posted before
  * startRendering() reach them before their first quantum), so the render needs no
- * suspend/resume round trips. Progress follows the context's clock.
+ * suspend/resume round trips for the song. Progress follows the context's clock.
  */
 export async function renderSong(
   bank: SongBank,
@@ -276,14 +468,12 @@ export async function renderSong(
   }
   await bank.prepareSong(song);
   const total = Math.min(options.seconds ?? Number.POSITIVE_INFINITY, context.length / context.sampleRate);
-  const schedule = new Schedule(bank, song, 0, { stereoSeparation: options.stereoSeparation, loop: false });
-  schedule.fill(total);
-  // A song longer than the render is cut: stop every voice where the render ends.
-  if (!schedule.ended) schedule.silence(total);
-  // Every command must have reached its worklet before the first quantum renders.
-  await Promise.all(
-    songInstruments(song).map((instrument) => bank.instrument(instrument.id)?.flush() ?? Promise.resolve()),
-  );
+  // A song longer than the render is cut: every voice stops where the render ends.
+  await scheduleWhole(bank, song, 0, total, {
+    stereoSeparation: options.stereoSeparation,
+    loop: false,
+  });
+  reportAtLastQuantum(bank, context);
   const onProgress = options.onProgress;
   const timer =
     onProgress === undefined ? undefined : setInterval(() => onProgress(context.currentTime / total), 100);

@@ -1,6 +1,8 @@
 import { isPoolError, type Strategy } from '@workletpool/pool-core';
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
 import {
+  type AudioContextLike,
+  type AudioNodeLike,
   type AudioWorkletNodeConstructor,
   type CommandTransport,
   createDedicatedInstrument,
@@ -13,6 +15,7 @@ import {
 } from '@workletpool/worklet-runtime';
 import { loadMod } from './mod-loader.js';
 import {
+  checkRenderOptions,
   type PlayOptions,
   type RenderOptions,
   renderSong,
@@ -22,6 +25,7 @@ import {
 } from './player.js';
 import type { Song } from './song.js';
 import { SongBankError } from './song-bank-error.js';
+import type { SongBankWarning } from './song-bank-warning.js';
 import { songInstruments } from './song-instruments.js';
 
 /** How a bank hosts its instruments. */
@@ -30,7 +34,7 @@ export type SongBankMode = 'pooled' | 'dedicated' | 'simplified';
 /** Options of {@link createSongBank}. */
 export interface SongBankOptions {
   /** Where the bank's master output goes; the context's destination by default. */
-  readonly destination?: AudioNode;
+  readonly destination?: AudioNodeLike;
   /** Share worklets between instruments (default true); false gives each its own worklet. */
   readonly pooling?: boolean;
   /** Placement strategy for pooled instruments (default 'fixed-blocks'). */
@@ -76,6 +80,8 @@ export interface SongBankOptions {
   readonly declick?: boolean;
   /** Constructor used by {@link SongBank.render} on a real-time bank; globalThis.OfflineAudioContext by default. */
   readonly offlineAudioContext?: OfflineAudioContextConstructor;
+  /** Called once for each new way playback is degraded (also listed in {@link SongBankStats.warnings}). */
+  readonly onWarning?: (warning: SongBankWarning) => void;
 }
 
 /** What a pooled bank does when the pool has no room for an instrument. */
@@ -122,6 +128,8 @@ export interface SongBankStats {
   readonly render: readonly WorkletRenderStats[];
   /** Live instruments that the onExhausted policy degraded (empty with the default 'fail'). */
   readonly degraded: readonly DegradedInstrument[];
+  /** Ways the current song plays differently from how it is written (empty when it plays as written). */
+  readonly warnings: readonly SongBankWarning[];
 }
 
 /** What {@link SongBank.report} adds to the stats, as the audio thread reports it. */
@@ -180,19 +188,32 @@ export interface SongBank {
   loadSong(bytes: Uint8Array): Promise<Song>;
   /** Creates the instruments a song plays (one per used sample). */
   prepareSong(song: Song): Promise<void>;
-  /** Plays a song in real time with lookahead scheduling. */
+  /**
+   * Plays a song in real time with lookahead scheduling. On an OfflineAudioContext it
+   * schedules the whole song from `at` once ready: await `ready`, then call the context's
+   * startRendering(); one song per context (INVALID_STATE otherwise).
+   */
   play(song: Song, options?: PlayOptions): SongPlayer;
-  /** Renders a song offline; on an OfflineAudioContext bank, renders that context. */
+  /**
+   * Renders a song offline. On an OfflineAudioContext bank it renders that context, once
+   * (a second call is INVALID_STATE); a real-time bank makes a fresh context each call.
+   */
   render(song: Song, options?: RenderOptions): Promise<AudioBuffer>;
 }
 
 const DEFAULT_VOICES = 4;
 
-/** Creates a song bank on `context` (any BaseAudioContext: real time or offline). */
+/**
+ * Creates a song bank on `context` (any BaseAudioContext, real time or offline, or
+ * standardized-audio-context's contexts with its AudioWorkletNode).
+ */
 export async function createSongBank(
-  context: BaseAudioContext,
+  audioContext: AudioContextLike,
   options: SongBankOptions = {},
 ): Promise<SongBank> {
+  // Another implementation's context behaves as the DOM's; the bank hands it and its
+  // nodes back only to that same implementation.
+  const context = audioContext as BaseAudioContext;
   const strategy = resolveStrategy(options.strategy ?? 'fixed-blocks');
   const pooling = options.pooling ?? true;
   const simplified = options.simplifiedMod ?? false;
@@ -211,6 +232,35 @@ export async function createSongBank(
       `onExhausted must be 'fail', 'fewer-voices' or 'simplified'; got ${String(onExhausted)}`,
     );
   }
+  // Checked here, so a bad option is a SongBankError that names the bank's own option.
+  const voicesPerWorklet = options.voicesPerWorklet ?? 16;
+  if (!(Number.isInteger(voicesPerWorklet) && voicesPerWorklet >= 1 && voicesPerWorklet <= 64)) {
+    throw new SongBankError(
+      'INVALID_ARGUMENT',
+      `voicesPerWorklet must be a whole number in 1..64; got ${String(voicesPerWorklet)}`,
+    );
+  }
+  const maxWorklets = options.maxWorklets;
+  if (
+    !(
+      maxWorklets === undefined ||
+      maxWorklets === Number.POSITIVE_INFINITY ||
+      (Number.isInteger(maxWorklets) && maxWorklets >= 1)
+    )
+  ) {
+    throw new SongBankError(
+      'INVALID_ARGUMENT',
+      `maxWorklets must be a whole number >= 1 (or Infinity); got ${String(maxWorklets)}`,
+    );
+  }
+  if (
+    !(options.outputs === undefined || options.outputs === 'per-instrument' || options.outputs === 'shared')
+  ) {
+    throw new SongBankError(
+      'INVALID_ARGUMENT',
+      `outputs must be 'per-instrument' or 'shared'; got ${JSON.stringify(options.outputs)}`,
+    );
+  }
 
   const mode: SongBankMode = simplified ? 'simplified' : pooling ? 'pooled' : 'dedicated';
   const master = context.createGain();
@@ -220,8 +270,7 @@ export async function createSongBank(
     ...(options.declick === undefined ? {} : { declick: options.declick }),
     ...(options.transport === undefined ? {} : { transport: options.transport }),
   };
-  master.connect(options.destination ?? context.destination);
-  const voicesPerWorklet = options.voicesPerWorklet ?? 16;
+  master.connect((options.destination ?? context.destination) as AudioNode);
   // The simplified path needs no pool: its samplers use no worklet, and a synth patch
   // (which needs an engine) gets a worklet of its own.
   const pool: WorkletPool | undefined =
@@ -258,6 +307,52 @@ export async function createSongBank(
       );
     }
   };
+  const offline = isOfflineContext(context) ? context : undefined;
+  /** An OfflineAudioContext renders once: what this bank has started on its own. */
+  let offlineUse: 'none' | 'scheduled' | 'rendering' = 'none';
+  /** Refuses calls that need the audio thread once the bank's OfflineAudioContext has rendered. */
+  const running = (what: string) => {
+    alive(what);
+    if (offline !== undefined && offline.state === 'closed') {
+      throw new SongBankError(
+        'INVALID_STATE',
+        `${what}: this bank's OfflineAudioContext has finished rendering (an OfflineAudioContext renders once), so its worklets no longer run`,
+      );
+    }
+  };
+  /** Why the bank's OfflineAudioContext cannot take another song, if it cannot. */
+  const offlineBusy = (): string | undefined => {
+    if (offline === undefined) return undefined;
+    if (offlineUse === 'rendering') return 'a render is already under way on this OfflineAudioContext';
+    if (offlineUse === 'scheduled') {
+      return 'play() already scheduled a song on this OfflineAudioContext; call its startRendering() to render it';
+    }
+    if (offline.state === 'running' || offline.currentTime > 0) {
+      return 'this OfflineAudioContext has already started rendering';
+    }
+    return undefined;
+  };
+
+  /** The whole-song warning of the last prepareSong (channels sharing voices), if any. */
+  let songWarning: SongBankWarning | undefined;
+  function warnings(): SongBankWarning[] {
+    const limit = options.maxWorklets === undefined ? '' : ` (maxWorklets ${options.maxWorklets})`;
+    const degraded = degradedList().map(
+      (d): SongBankWarning =>
+        d.reason === 'fewer-voices'
+          ? {
+              code: 'FEWER_VOICES',
+              instrument: d.id,
+              message: `instrument '${d.id}' got ${d.voices} of the ${d.requested} voices it asked for: the pool is full${limit}`,
+            }
+          : {
+              code: 'SIMPLIFIED',
+              instrument: d.id,
+              message: `instrument '${d.id}' plays without a worklet (AudioBufferSourceNodes): the pool is full${limit}`,
+            },
+    );
+    return songWarning === undefined ? degraded : [songWarning, ...degraded];
+  }
 
   function degradedList(): DegradedInstrument[] {
     return [...entries.values()].flatMap((entry) => (entry.degraded === undefined ? [] : [entry.degraded]));
@@ -330,7 +425,7 @@ export async function createSongBank(
     output: master,
 
     async ensureInstrument(id, patch, ensureOptions = {}) {
-      alive(`ensureInstrument("${id}")`);
+      running(`ensureInstrument("${id}")`);
       const voices = ensureOptions.voices ?? DEFAULT_VOICES;
       if (id.length === 0) throw new SongBankError('INVALID_ARGUMENT', 'instrument id must not be empty');
       const existing = entries.get(id);
@@ -387,6 +482,10 @@ export async function createSongBank(
             ? {}
             : { degraded: { id, reason: degraded, voices: instrument.voices, requested: voices } }),
         });
+        if (degraded !== undefined && options.onWarning !== undefined) {
+          const warning = warnings().find((w) => w.instrument === id);
+          if (warning !== undefined) options.onWarning(warning);
+        }
         return instrument;
       })();
       pending.set(id, { patch, voices, promise, token });
@@ -413,6 +512,7 @@ export async function createSongBank(
     resetForNewSong() {
       alive('resetForNewSong()');
       generation++;
+      songWarning = undefined;
       dropEverything();
       pool?.reset();
     },
@@ -450,6 +550,7 @@ export async function createSongBank(
           instruments,
           render: poolStats.render,
           degraded: degradedList(),
+          warnings: warnings(),
         };
       }
       // Without a pool, a dedicated instrument's worklet holds exactly its voices, and a
@@ -477,13 +578,25 @@ export async function createSongBank(
         instruments,
         render: [],
         degraded: degradedList(),
+        warnings: warnings(),
       };
     },
 
     async report() {
       alive('report()');
       if (pool === undefined) return { ...bank.getStats(), memoryBytes: null, sounding: null };
-      const render = (await pool.report()).render;
+      let render: readonly WorkletRenderStats[];
+      try {
+        render = offline?.state === 'closed' ? pool.stats().render : (await pool.report()).render;
+      } catch (error) {
+        if (offline?.state !== 'closed') throw error;
+        render = pool.stats().render;
+      }
+      // A rendered offline context answers nothing more: its figures are the ones its
+      // render reported at its last quantum, or none if nobody asked then.
+      if (render.length === 0 && offline?.state === 'closed') {
+        return { ...bank.getStats(), memoryBytes: null, sounding: null };
+      }
       return {
         ...bank.getStats(),
         memoryBytes: render.reduce((sum, worklet) => sum + worklet.memoryBytes, 0),
@@ -497,8 +610,17 @@ export async function createSongBank(
     },
 
     async prepareSong(song) {
-      alive('prepareSong()');
+      running('prepareSong()');
       const voices = Math.min(song.channels, voicesPerWorklet);
+      const shared: SongBankWarning | undefined =
+        song.channels > voices
+          ? {
+              code: 'CHANNELS_SHARE_VOICES',
+              message: `the song has ${song.channels} channels but a worklet holds ${voicesPerWorklet} voices (voicesPerWorklet): each instrument gets ${voices}, so channels ${voices + 1}-${song.channels} share voices with channels 1-${song.channels - voices} and can cut their notes short`,
+            }
+          : undefined;
+      if (shared !== undefined && shared.message !== songWarning?.message) options.onWarning?.(shared);
+      songWarning = shared;
       await Promise.all(
         songInstruments(song).map((instrument) =>
           bank.ensureInstrument(instrument.id, instrument.patch, { voices, name: instrument.name }),
@@ -507,27 +629,45 @@ export async function createSongBank(
     },
 
     play(song, playOptions = {}) {
-      alive('play()');
+      running('play()');
+      const busy = offlineBusy();
+      if (busy !== undefined) throw new SongBankError('INVALID_STATE', `play(): ${busy}`);
       const player = startPlayer(bank, song, { ...playOptions, stereoSeparation });
+      if (offline !== undefined) offlineUse = 'scheduled';
       players.add(player);
       return player;
     },
 
     async render(song, renderOptions = {}) {
-      alive('render()');
-      if (isOfflineContext(context)) {
-        return renderSong(bank, context, song, { ...renderOptions, stereoSeparation });
+      running('render()');
+      if (offline !== undefined) {
+        const busy = offlineBusy();
+        if (busy !== undefined) throw new SongBankError('INVALID_STATE', `render(): ${busy}`);
+        checkRenderOptions(renderOptions, offline);
+        offlineUse = 'rendering';
+        try {
+          return await renderSong(bank, offline, song, { ...renderOptions, stereoSeparation });
+        } catch (error) {
+          // Failed before rendering began (a song that could not be prepared): the context can still render.
+          if (offline.state === 'suspended' && offline.currentTime === 0) offlineUse = 'none';
+          throw error;
+        }
       }
+      const { frames, sampleRate } = checkRenderOptions(renderOptions, context, songDurationOf(song));
       const Offline = options.offlineAudioContext ?? globalOfflineContext();
-      const sampleRate = renderOptions.sampleRate ?? context.sampleRate;
-      const seconds = renderOptions.seconds ?? songDurationOf(song);
-      const offline = new Offline({
-        numberOfChannels: 2,
-        length: Math.max(1, Math.ceil(seconds * sampleRate)),
-        sampleRate,
-      });
-      const { destination: _destination, offlineAudioContext: _offline, ...rest } = options;
-      const child = await createSongBank(offline, rest);
+      let child: SongBank;
+      try {
+        const fresh = new Offline({ numberOfChannels: 2, length: frames, sampleRate });
+        const { destination: _destination, offlineAudioContext: _offline, ...rest } = options;
+        child = await createSongBank(fresh, rest);
+      } catch (error) {
+        if (error instanceof SongBankError) throw error;
+        throw new SongBankError(
+          'INVALID_ARGUMENT',
+          `render(): an OfflineAudioContext of ${frames} frames at ${sampleRate} Hz could not be made (seconds, sampleRate): ${String(error)}`,
+          { cause: error },
+        );
+      }
       try {
         return await child.render(song, renderOptions);
       } finally {

@@ -41,12 +41,61 @@ export function sharedMemoryAvailable(): boolean {
   return typeof SharedArrayBuffer === 'function' && scope.crossOriginIsolated !== false;
 }
 
-/** The AudioWorkletNode constructor of the Web Audio implementation in use. */
+/**
+ * The AudioWorkletNode constructor of the Web Audio implementation in use: the DOM's,
+ * node-web-audio-api's or standardized-audio-context's. Only its shape is required,
+ * because each implementation types its contexts and options as its own classes; it is
+ * always called with the context the caller gave, so they match at run time.
+ */
 export type AudioWorkletNodeConstructor = new (
+  context: never,
+  name: string,
+  options?: never,
+) => { readonly port: MessagePort };
+
+/** How the runtime calls that constructor: with the caller's context, as the DOM types it. */
+type NativeAudioWorkletNodeConstructor = new (
   context: BaseAudioContext,
   name: string,
   options?: AudioWorkletNodeOptions,
 ) => AudioWorkletNode;
+
+/**
+ * A Web Audio context: the DOM's BaseAudioContext, or another implementation's context
+ * of the same shape (standardized-audio-context's IAudioContext or IOfflineAudioContext).
+ */
+export type AudioContextLike = BaseAudioContext | ForeignAudioContext;
+
+/** The part of another implementation's context the runtime relies on (it uses the rest as the DOM's). */
+export interface ForeignAudioContext {
+  readonly currentTime: number;
+  readonly sampleRate: number;
+  readonly state: string;
+  readonly destination: AudioNodeLike;
+  readonly audioWorklet?: { addModule(moduleURL: string): Promise<void> } | undefined;
+  createGain(): AudioNodeLike;
+  addEventListener(type: 'statechange', listener: () => void): void;
+  removeEventListener(type: 'statechange', listener: () => void): void;
+}
+
+/** An AudioNode of the DOM, or another implementation's node of the same shape. */
+export type AudioNodeLike =
+  | AudioNode
+  | { readonly numberOfInputs: number; readonly numberOfOutputs: number; readonly channelCount: number };
+
+/**
+ * The caller's context as the DOM types it. Other implementations' contexts and nodes
+ * behave as the DOM's do; the runtime only ever hands them back to the same
+ * implementation (its own createGain, connect and AudioWorkletNode).
+ */
+export function nativeContext(context: AudioContextLike): BaseAudioContext {
+  return context as BaseAudioContext;
+}
+
+/** A caller's node as the DOM types it (see nativeContext). */
+export function nativeNode(node: AudioNodeLike): AudioNode {
+  return node as AudioNode;
+}
 
 /** How to build one engine node. */
 export interface EngineNodeOptions {
@@ -78,7 +127,8 @@ interface Pending {
 export function audioWorkletNodeConstructor(
   given?: AudioWorkletNodeConstructor,
 ): AudioWorkletNodeConstructor {
-  const ctor = given ?? (globalThis as { AudioWorkletNode?: AudioWorkletNodeConstructor }).AudioWorkletNode;
+  const ctor =
+    given ?? (globalThis as { AudioWorkletNode?: NativeAudioWorkletNodeConstructor }).AudioWorkletNode;
   if (!ctor) {
     throw new WorkletRuntimeError(
       'NO_AUDIO_WORKLET',
@@ -86,6 +136,22 @@ export function audioWorkletNodeConstructor(
     );
   }
   return ctor;
+}
+
+/** True once `context` no longer runs processors (closed, or an offline context done rendering). */
+export function isClosed(context: BaseAudioContext): boolean {
+  return context.state === 'closed';
+}
+
+/** The error of a request the audio thread can no longer answer. */
+export function contextClosed(where: string, context: BaseAudioContext): WorkletRuntimeError {
+  const offline = typeof (context as Partial<OfflineAudioContext>).startRendering === 'function';
+  return new WorkletRuntimeError(
+    'CONTEXT_CLOSED',
+    offline
+      ? `${where}: the OfflineAudioContext has finished rendering, so its processors no longer run`
+      : `${where}: the AudioContext was closed, so its processors no longer run`,
+  );
 }
 
 function processorError(reply: ErrorReply): WorkletRuntimeError {
@@ -116,6 +182,13 @@ export class EngineNode {
   private readonly onError: ((error: WorkletRuntimeError) => void) | undefined;
   private readonly onEnded: ((event: EndedEvent) => void) | undefined;
   private disposed = false;
+  /** Fails what waits for a reply once the context closes: a closed context's processors never answer. */
+  private readonly onStateChange = () => {
+    if (!isClosed(this.context)) return;
+    const error = contextClosed('the engine node', this.context);
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+  };
 
   private constructor(
     context: BaseAudioContext,
@@ -135,6 +208,7 @@ export class EngineNode {
     this.onError = options.onError;
     this.onEnded = options.onEnded;
     node.port.onmessage = (event: MessageEvent<FromProcessor>) => this.receive(event.data);
+    context.addEventListener('statechange', this.onStateChange);
     const onFailure = options.onFailure;
     if (onFailure !== undefined) {
       node.addEventListener('processorerror', (event: Event) => {
@@ -146,7 +220,9 @@ export class EngineNode {
   /** Creates a node (adding the processor module to the context first if needed). */
   static async create(context: BaseAudioContext, options: EngineNodeOptions): Promise<EngineNode> {
     const ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
+    if (isClosed(context)) throw contextClosed('creating an engine node', context);
     const [module] = await Promise.all([engineModule(), addProcessorModule(context)]);
+    if (isClosed(context)) throw contextClosed('creating an engine node', context);
     const sharedOutput = options.sharedOutput === true;
     let rings: SharedArrayBuffer | undefined;
     if (options.transport === 'shared-memory') {
@@ -167,7 +243,8 @@ export class EngineNode {
       ...(rings ? { rings } : {}),
     };
     const outputs = sharedOutput ? 1 : options.slots;
-    const node = new ctor(context, processorName(), {
+    const Native = ctor as NativeAudioWorkletNodeConstructor;
+    const node = new Native(context, processorName(), {
       numberOfInputs: 0,
       numberOfOutputs: outputs,
       outputChannelCount: new Array<number>(outputs).fill(2),
@@ -310,6 +387,8 @@ export class EngineNode {
   /** Sends a message and waits for its reply (ack, report or pong); a refusal rejects. */
   request(message: Outgoing, transfer: Transferable[] = []): Promise<FromProcessor> {
     return new Promise<FromProcessor>((resolve, reject) => {
+      if (isClosed(this.context))
+        throw contextClosed(`the engine node's ${message.type} request`, this.context);
       const id = this.post(message, transfer);
       this.pending.set(id, { resolve, reject });
     });
@@ -373,6 +452,7 @@ export class EngineNode {
     if (this.disposed) return;
     this.sendBatch();
     this.disposed = true;
+    this.context.removeEventListener('statechange', this.onStateChange);
     this.node.disconnect();
     this.node.port.onmessage = null;
     this.node.port.close();

@@ -1,12 +1,23 @@
 /** Stable codes of `WorkletRuntimeError`. */
 export type WorkletRuntimeErrorCode =
+  /** A patch field is missing or out of range; the message names it by its path. */
   | 'INVALID_PATCH'
+  /** An argument or option is out of range; the message names it and the value. */
   | 'INVALID_ARGUMENT'
+  /** The instrument, node or pool was disposed (or reset while the call was loading). */
   | 'DISPOSED'
+  /** The audio thread refused a message; `cause` holds its `{ code, message }`. */
   | 'PROCESSOR_ERROR'
+  /** No AudioWorkletNode constructor, or the processor module could not be added. */
   | 'NO_AUDIO_WORKLET'
   | 'NO_SHARED_MEMORY'
-  | 'POOL_ERROR';
+  /**
+   * The context no longer runs processors: it was closed, or it is an OfflineAudioContext
+   * that has finished rendering. A call that needs the audio thread would wait forever.
+   */
+  | 'CONTEXT_CLOSED'
+  /** The call needs a state the object is not in (e.g. compact() while another compaction runs). */
+  | 'INVALID_STATE';
 
 /** Every failure of this package: a stable `code` and a message naming the values involved. */
 export class WorkletRuntimeError extends Error {

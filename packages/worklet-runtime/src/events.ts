@@ -101,9 +101,9 @@ export function checkNoteOff(
 }
 
 /** Checks an instrument's voice count. */
-export function checkVoices(where: string, voices: unknown, max: number): number {
+export function checkVoices(where: string, voices: unknown, max: number, name = 'voices'): number {
   if (typeof voices !== 'number' || !Number.isInteger(voices) || voices < 1 || voices > max) {
-    fail(where, `voices must be an integer in 1..${max}, got ${String(voices)}`);
+    fail(where, `${name} must be an integer in 1..${max}, got ${String(voices)}`);
   }
   return voices;
 }

@@ -4,8 +4,14 @@ export {
   DedicatedInstrument,
   type DedicatedInstrumentOptions,
 } from './dedicated-instrument.js';
-/** The constructor type used to inject a Web Audio implementation's AudioWorkletNode, and the command transports. */
-export type { AudioWorkletNodeConstructor, CommandTransport } from './engine-node.js';
+/** The types through which a Web Audio implementation's context, nodes and AudioWorkletNode are passed in, and the command transports. */
+export type {
+  AudioContextLike,
+  AudioNodeLike,
+  AudioWorkletNodeConstructor,
+  CommandTransport,
+  ForeignAudioContext,
+} from './engine-node.js';
 /** The package's error class and its stable codes. */
 export { WorkletRuntimeError, type WorkletRuntimeErrorCode } from './errors.js';
 /** The instrument contract shared by pooled, dedicated and sample-only instruments, and its events. */

@@ -272,7 +272,9 @@ describe('WorkletPool in node-web-audio-api', () => {
         "WorkletPool.createInstrument('x'): patch.loopLength: loop 1900+1000 runs past the sample's 2000 frames",
     });
     await expect(pool.createInstrument('y', patch, { voices: 17 })).rejects.toMatchObject({
-      code: 'INVALID_ARGUMENT',
+      name: 'PoolError',
+      code: 'REQUEST_TOO_LARGE',
+      message: expect.stringContaining('options.voices is 17; a worklet of this pool holds 16'),
     });
     expect(pool.stats()).toEqual(before);
     await ctx.startRendering();

@@ -5,6 +5,7 @@
 import {
   type CompactionPlan,
   createVoicePool,
+  PoolError,
   type PoolStats,
   type Strategy,
   type VoicePool,
@@ -12,10 +13,16 @@ import {
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
 import { addProcessorModule, engineModule } from './assets.js';
 import {
+  type AudioContextLike,
+  type AudioNodeLike,
   type AudioWorkletNodeConstructor,
   audioWorkletNodeConstructor,
   type CommandTransport,
+  contextClosed,
   EngineNode,
+  isClosed,
+  nativeContext,
+  nativeNode,
   sharedMemoryAvailable,
 } from './engine-node.js';
 import { WorkletRuntimeError } from './errors.js';
@@ -29,7 +36,7 @@ import { afterTail } from './tails.js';
 /** Options of createWorkletPool. */
 export interface WorkletPoolOptions {
   /** Where instruments' outputs go (default: the context's destination). */
-  readonly destination?: AudioNode;
+  readonly destination?: AudioNodeLike;
   /** A built-in strategy name or a Strategy (default 'fixed-blocks'). */
   readonly strategy?: StrategyName | Strategy;
   /** Voices per worklet (default 16, at most 64). */
@@ -134,10 +141,16 @@ export class WorkletPool {
 
   /** @internal Use createWorkletPool. */
   constructor(context: BaseAudioContext, options: WorkletPoolOptions = {}) {
-    const voicesPerWorklet = checkVoices('createWorkletPool', options.voicesPerWorklet ?? 16, 64);
+    const voicesPerWorklet = checkVoices(
+      'createWorkletPool',
+      options.voicesPerWorklet ?? 16,
+      64,
+      'voicesPerWorklet',
+    );
     const strategy = resolveStrategy(options.strategy ?? 'fixed-blocks');
     this.context = context;
-    this.destination = options.destination ?? context.destination;
+    this.destination =
+      options.destination === undefined ? context.destination : nativeNode(options.destination);
     this.ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
     this.onError = options.onError;
     this.declick = options.declick !== false;
@@ -211,7 +224,9 @@ export class WorkletPool {
 
   /** Starts replacing node `index` after it failed (once per failure; later reports of it are ignored). */
   private fail(index: number, node: Node, reason: string): void {
-    if (this.disposed || this.nodes[index] !== node || this.recovering.has(index)) return;
+    if (this.disposed || isClosed(this.context) || this.nodes[index] !== node || this.recovering.has(index)) {
+      return;
+    }
     const work = this.replace(index, node, reason)
       .catch((error: unknown) => {
         const failure = new WorkletRuntimeError(
@@ -271,7 +286,8 @@ export class WorkletPool {
    * periodically on a running context (an offline context answers only between renders).
    */
   async checkHealth(timeoutMs = 1000): Promise<number[]> {
-    this.where('checkHealth');
+    // A closed context renders nothing and answers no ping; no node there can be restored.
+    this.live('checkHealth');
     const verdicts = await Promise.all(
       this.nodes.map(async (node): Promise<{ node: Node; reason: string } | null> => {
         if (node === null || node.engine === null) return null;
@@ -321,6 +337,13 @@ export class WorkletPool {
     return `WorkletPool.${method}`;
   }
 
+  /** Like where(), for calls that wait for the audio thread, which a closed context no longer runs. */
+  private live(method: string): string {
+    const where = this.where(method);
+    if (isClosed(this.context)) throw contextClosed(where, this.context);
+    return where;
+  }
+
   /**
    * Places an instrument in the pool and loads its patch. Throws (rejects with)
    * WorkletRuntimeError for a bad patch or id, and PoolError (from pool-core) when the
@@ -331,14 +354,27 @@ export class WorkletPool {
     patch: InstrumentPatch,
     options: { voices: number },
   ): Promise<PooledInstrument> {
-    const where = `${this.where('createInstrument')}('${id}')`;
+    const where = `${this.live('createInstrument')}('${id}')`;
     if (typeof id !== 'string' || id === '') {
       throw new WorkletRuntimeError('INVALID_ARGUMENT', `${where}: id must be a non-empty string`);
     }
     if (this.instruments.has(id)) {
       throw new WorkletRuntimeError('INVALID_ARGUMENT', `${where}: an instrument '${id}' already exists`);
     }
-    const voices = checkVoices(where, options?.voices, this.core.voicesPerWorklet);
+    const voices: unknown = options?.voices;
+    if (typeof voices !== 'number' || !Number.isInteger(voices) || voices < 1) {
+      throw new WorkletRuntimeError(
+        'INVALID_ARGUMENT',
+        `${where}: options.voices must be a whole number >= 1, got ${String(voices)}`,
+      );
+    }
+    // The code pool-core gives a request no worklet can hold, so callers match one code.
+    if (voices > this.core.voicesPerWorklet) {
+      throw new PoolError(
+        'REQUEST_TOO_LARGE',
+        `${where}: options.voices is ${voices}; a worklet of this pool holds ${this.core.voicesPerWorklet} (voicesPerWorklet)`,
+      );
+    }
     const resolved = resolvePatch(patch, where);
     // Synchronous up to here: the core's decision (and any new node) happens at once.
     const allocation = this.core.allocate(id, voices);
@@ -435,7 +471,7 @@ export class WorkletPool {
 
   /** Asks every node for active voices, render time and memory; stats() then includes them. */
   async report(): Promise<WorkletPoolStats> {
-    this.where('report');
+    this.live('report');
     const reports = await Promise.all(
       this.nodes.map(async (node, index): Promise<WorkletRenderStats | null> => {
         if (!node) return null;
@@ -449,7 +485,7 @@ export class WorkletPool {
 
   /** Resolves once everything sent so far has reached every node's processor. */
   async flush(): Promise<void> {
-    this.where('flush');
+    this.live('flush');
     await Promise.all(this.nodes.map(async (node) => (node ? (await node.ready).flush() : undefined)));
   }
 
@@ -461,9 +497,12 @@ export class WorkletPool {
   async compact(): Promise<CompactionPlan> {
     this.where('compact');
     if (this.compacting)
-      throw new WorkletRuntimeError('INVALID_ARGUMENT', 'WorkletPool.compact: already compacting');
+      throw new WorkletRuntimeError(
+        'INVALID_STATE',
+        'WorkletPool.compact: a compaction is already under way',
+      );
     if ([...this.instruments.values()].some(isLoading)) {
-      throw new WorkletRuntimeError('INVALID_ARGUMENT', 'WorkletPool.compact: instruments are still loading');
+      throw new WorkletRuntimeError('INVALID_STATE', 'WorkletPool.compact: instruments are still loading');
     }
     this.compacting = true;
     try {
@@ -533,12 +572,14 @@ export class WorkletPool {
   }
 }
 
-/** Creates a pool of shared engine nodes on `context` (any BaseAudioContext). */
+/** Creates a pool of shared engine nodes on `context` (any BaseAudioContext, or standardized-audio-context's contexts). */
 export async function createWorkletPool(
-  context: BaseAudioContext,
+  audioContext: AudioContextLike,
   options: WorkletPoolOptions = {},
 ): Promise<WorkletPool> {
+  const context = nativeContext(audioContext);
   const pool = new WorkletPool(context, options);
+  if (context.state === 'closed') throw contextClosed('createWorkletPool', context);
   // Compile the engine and add the processor up front, so instruments load quickly.
   await Promise.all([engineModule(), addProcessorModule(context)]);
   return pool;
