@@ -62,7 +62,9 @@ async function recorder(): Promise<{ input: GainNode; take(): Float32Array[] }> 
   const url = URL.createObjectURL(new Blob([RECORDER], { type: 'text/javascript' }));
   await ctx.audioWorklet.addModule(url);
   URL.revokeObjectURL(url);
-  const node = new NodeAudioWorkletNode(ctx, 'workletpool-test-recorder', {
+  // The injected constructor is typed by its shape only; here it is node-web-audio-api's.
+  const Recorder = NodeAudioWorkletNode as unknown as typeof AudioWorkletNode;
+  const node = new Recorder(ctx, 'workletpool-test-recorder', {
     numberOfInputs: 1,
     numberOfOutputs: 1,
     outputChannelCount: [2],
