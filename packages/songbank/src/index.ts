@@ -16,6 +16,7 @@ export {
 export { notePeriod, periodToNote, periodToRate, type Tuning } from './periods.js';
 /** Real-time playback and offline rendering of a song on a bank, and one pass's length. */
 export {
+  type DurationOptions,
   type PlayOptions,
   type RenderOptions,
   type SongPlayer,
@@ -29,6 +30,7 @@ export {
   type Sequencer,
   type SequencerOptions,
   type SequencerTick,
+  songTempoMode,
 } from './sequencer.js';
 export type { Cell, Pattern, Sample, Song, SongFormat } from './song.js';
 /** The song bank apps embed: instruments on pooled worklets, loading, playing and rendering songs. */
@@ -51,6 +53,8 @@ export { SongBankError, type SongBankErrorCode } from './song-bank-error.js';
 export { instrumentId, type SongInstrument, songInstruments } from './song-instruments.js';
 /** Lists the ways a Song breaks the model's rules; empty when it is sound. */
 export { songProblems } from './song-invariants.js';
+/** How Fxx >= 0x20 is read (CIA tempo or VBlank speed), and the 8-minute rule that decides it. */
+export { type TempoMode, type TempoModeOption, VBLANK_SCAN_THRESHOLD_SECONDS } from './tempo-mode.js';
 /** Prints a song's playback, tick by tick, in the reference mixer-data trace format. */
 export { type TraceOptions, traceSong } from './trace.js';
 /** Encodes an AudioBuffer (or any buffer-like object) as a 16-bit PCM or 32-bit float WAV file. */

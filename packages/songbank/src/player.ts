@@ -1,9 +1,10 @@
 import type { Instrument } from '@workletpool/worklet-runtime';
-import { type ChannelTick, createSequencer, type Sequencer } from './sequencer.js';
+import { type ChannelTick, createSequencer, resolveTempoMode, type Sequencer } from './sequencer.js';
 import type { Song } from './song.js';
 import type { SongBank } from './song-bank.js';
 import { SongBankError } from './song-bank-error.js';
 import { instrumentId, songInstruments } from './song-instruments.js';
+import type { TempoMode, TempoModeOption } from './tempo-mode.js';
 
 /** Options of {@link SongBank.play}. */
 export interface PlayOptions {
@@ -11,6 +12,8 @@ export interface PlayOptions {
   readonly at?: number;
   /** Start again from the restart position at the song's end instead of stopping (default false). */
   readonly loop?: boolean;
+  /** Timing of Fxx >= 0x20 (default 'auto': the song's own, see `songTempoMode`). */
+  readonly tempoMode?: TempoModeOption;
 }
 
 /** Options of {@link SongBank.render}. */
@@ -21,6 +24,14 @@ export interface RenderOptions {
   readonly seconds?: number;
   /** Called with the fraction rendered so far, 0..1. */
   readonly onProgress?: (fraction: number) => void;
+  /** Timing of Fxx >= 0x20 (default 'auto': the song's own, see `songTempoMode`). */
+  readonly tempoMode?: TempoModeOption;
+}
+
+/** Options of {@link songDuration}. */
+export interface DurationOptions {
+  /** Timing of Fxx >= 0x20 (default 'auto': the song's own, see `songTempoMode`). */
+  readonly tempoMode?: TempoModeOption;
 }
 
 /** Where a player is in its song. */
@@ -42,14 +53,20 @@ export interface SongPlayer {
   position(): SongPosition;
   /** True once the song has ended (without loop) or stop() was called. */
   readonly finished: boolean;
+  /** The timing the song plays with (decided before `ready` resolves; the song's own until then). */
+  readonly tempoMode: TempoMode;
 }
 
 /** The length of one pass through the song in seconds, up to where it would loop. */
-export function songDuration(song: Song): number {
-  const sequencer = createSequencer(song);
+export function songDuration(song: Song, options: DurationOptions = {}): number {
+  const sequencer = createSequencer(song, tempoOption(options.tempoMode));
   let seconds = 0;
   for (let tick = sequencer.next(); tick !== null; tick = sequencer.next()) seconds += tick.duration;
   return seconds;
+}
+
+function tempoOption(mode: TempoModeOption | undefined): { tempoMode?: TempoModeOption } {
+  return mode === undefined ? {} : { tempoMode: mode };
 }
 
 /**
@@ -142,7 +159,7 @@ class Schedule {
     private readonly bank: SongBank,
     private readonly song: Song,
     startTime: number,
-    options: { stereoSeparation: number; loop: boolean },
+    options: { stereoSeparation: number; loop: boolean; tempoMode?: TempoModeOption },
   ) {
     this.time = startTime;
     this.source = createSequencer(song, options);
@@ -196,6 +213,10 @@ class Schedule {
     return found;
   }
 
+  get tempoMode(): TempoMode {
+    return this.source.tempoMode;
+  }
+
   get channelCount(): number {
     return this.song.channels;
   }
@@ -215,6 +236,8 @@ export function startPlayer(
   let timer: ReturnType<typeof setInterval> | undefined;
   let stopped = false;
   let startTime = Number.NaN;
+  // Decided now, so a bad option throws from play() rather than rejecting `ready`.
+  const tempoMode = resolveTempoMode(song, options.tempoMode);
 
   const ready = (async () => {
     await bank.prepareSong(song);
@@ -223,6 +246,7 @@ export function startPlayer(
     schedule = new Schedule(bank, song, startTime, {
       stereoSeparation: options.stereoSeparation,
       loop: options.loop ?? false,
+      tempoMode,
     });
     schedule.fill(context.currentTime + LOOKAHEAD, context.currentTime);
     timer = setInterval(() => {
@@ -250,6 +274,7 @@ export function startPlayer(
     position() {
       return schedule?.positionAt(context.currentTime) ?? { order: 0, row: 0, tick: 0 };
     },
+    tempoMode,
     get finished() {
       return stopped || (schedule?.ended === true && context.currentTime >= schedule.scheduledUntil);
     },
@@ -276,7 +301,11 @@ export async function renderSong(
   }
   await bank.prepareSong(song);
   const total = Math.min(options.seconds ?? Number.POSITIVE_INFINITY, context.length / context.sampleRate);
-  const schedule = new Schedule(bank, song, 0, { stereoSeparation: options.stereoSeparation, loop: false });
+  const schedule = new Schedule(bank, song, 0, {
+    stereoSeparation: options.stereoSeparation,
+    loop: false,
+    ...tempoOption(options.tempoMode),
+  });
   schedule.fill(total);
   // A song longer than the render is cut: stop every voice where the render ends.
   if (!schedule.ended) schedule.silence(total);

@@ -503,7 +503,7 @@ export async function createSongBank(
       }
       const Offline = options.offlineAudioContext ?? globalOfflineContext();
       const sampleRate = renderOptions.sampleRate ?? context.sampleRate;
-      const seconds = renderOptions.seconds ?? songDurationOf(song);
+      const seconds = renderOptions.seconds ?? songDurationOf(song, renderOptions);
       const offline = new Offline({
         numberOfChannels: 2,
         length: Math.max(1, Math.ceil(seconds * sampleRate)),

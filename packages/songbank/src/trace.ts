@@ -1,10 +1,13 @@
-import { ProTrackerSequencer } from './sequencer.js';
+import { ProTrackerSequencer, resolveTempoMode } from './sequencer.js';
 import type { Song } from './song.js';
+import type { TempoModeOption } from './tempo-mode.js';
 
 /** Options of `traceSong`. */
 export interface TraceOptions {
   /** Stereo separation 0..1 (default 1, as the reference traces use). */
   readonly stereoSeparation?: number;
+  /** Timing of Fxx >= 0x20 (default 'auto': the song's own, see `songTempoMode`). */
+  readonly tempoMode?: TempoModeOption;
 }
 
 /**
@@ -14,7 +17,14 @@ export interface TraceOptions {
  * with time in ms at the end of the tick, period x4096 and volume x16.
  */
 export function traceSong(song: Song, options: TraceOptions = {}): string {
-  const sequencer = new ProTrackerSequencer(song, options.stereoSeparation ?? 1, false, 'equal', 44100);
+  const sequencer = new ProTrackerSequencer(
+    song,
+    options.stereoSeparation ?? 1,
+    false,
+    'equal',
+    44100,
+    resolveTempoMode(song, options.tempoMode),
+  );
   const lines: string[] = [];
   // The reference clock jumps back to an order's first start time when a jump
   // re-enters that order, so the trace keeps the same clock.
