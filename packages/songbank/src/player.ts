@@ -70,6 +70,19 @@ function tempoOption(mode: TempoModeOption | undefined): { tempoMode?: TempoMode
 }
 
 /**
+ * How much of full volume each channel of a `channels`-channel song plays at. Four
+ * channels play at full volume: hard-panned two to a side under the bank's master gain
+ * of 0.5, they cannot clip. A song with more channels plays each at 4/channels, which
+ * keeps every side's sum within full scale at any channel count and is the loudness
+ * libopenmpt gives MODs: measured against it, a channel of a 6- or 8-channel song plays
+ * at 0.66 or 0.50 of a channel of a 4-channel song (OpenMPT lowers its mix level as
+ * the channel count grows). Songs with fewer channels are not made louder.
+ */
+export function channelMixScale(channels: number): number {
+  return channels > 4 ? 4 / channels : 1;
+}
+
+/**
  * Turns sequencer ticks into instrument commands. Channel N plays voice N of whichever
  * instrument it triggers (modulo the instrument's voices, so a song with more channels
  * than an instrument has voices still plays, those channels sharing a voice).
@@ -83,7 +96,11 @@ class ChannelDriver {
   /** Notes scheduled ahead of the clock, so stop() can cancel those not yet started. */
   private readonly ahead: { instrument: Instrument; voice: number; time: number }[] = [];
 
-  constructor(private readonly channel: number) {}
+  constructor(
+    private readonly channel: number,
+    /** Scale of every volume sent (see channelMixScale). */
+    private readonly scale: number,
+  ) {}
 
   apply(state: ChannelTick, instrument: Instrument | undefined, time: number): void {
     const pan = state.pan / 128;
@@ -96,7 +113,7 @@ class ChannelDriver {
         time,
         voice: this.voice,
         period: state.period,
-        volume: state.volume,
+        volume: state.volume * this.scale,
         pan,
         offset: state.trigger.offset,
       });
@@ -118,7 +135,7 @@ class ChannelDriver {
         time,
         voice: this.voice,
         ...(state.period !== this.period ? { period: state.period } : {}),
-        ...(state.volume !== this.volume ? { volume: state.volume } : {}),
+        ...(state.volume !== this.volume ? { volume: state.volume * this.scale } : {}),
         ...(pan !== this.pan ? { pan } : {}),
       });
       this.period = state.period;
@@ -163,7 +180,8 @@ class Schedule {
   ) {
     this.time = startTime;
     this.source = createSequencer(song, options);
-    this.drivers = Array.from({ length: song.channels }, (_, channel) => new ChannelDriver(channel));
+    const scale = channelMixScale(song.channels);
+    this.drivers = Array.from({ length: song.channels }, (_, channel) => new ChannelDriver(channel, scale));
   }
 
   /** Schedules every tick that starts before `horizon` (context seconds). */
