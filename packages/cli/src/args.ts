@@ -16,6 +16,7 @@ export interface RenderCommand {
   readonly simplified: boolean;
   readonly voicesPerWorklet: number;
   readonly outputs: 'shared' | 'per-instrument';
+  readonly tempoMode: 'auto' | 'cia' | 'vblank';
   readonly seconds: number | undefined;
   readonly sampleRate: number;
   readonly progress: boolean;
@@ -30,6 +31,7 @@ export interface InspectCommand {
   readonly simplified: boolean;
   readonly voicesPerWorklet: number;
   readonly outputs: 'shared' | 'per-instrument';
+  readonly tempoMode: 'auto' | 'cia' | 'vblank';
 }
 
 /** `workletpool help`. */
@@ -44,7 +46,7 @@ export type Command = RenderCommand | InspectCommand | HelpCommand;
 export const USAGE = `usage:
   workletpool render [song.mod] [-o out.wav] [--strategy S] [--no-pooling] [--simplified]
                      [--voices-per-worklet N] [--outputs shared|per-instrument]
-                     [--seconds N] [--sample-rate R] [--no-progress]
+                     [--seconds N] [--sample-rate R] [--no-progress] [--tempo-mode M]
   workletpool trace [song.mod]     print the playback trace (time row frame chan period note ins vol pan)
   workletpool stats [song.mod]     print how the song's instruments are placed in the pool
 
@@ -52,7 +54,9 @@ Without a song file, the bundled default song is used.
 Strategies: fixed-blocks (default), best-fit, first-fit, dedicated.
 Voices per worklet: 16 by default, at most 64. Outputs: shared (default; the CLI writes
 only the mix, so each worklet has one stereo output) or per-instrument (an output node
-per instrument, as apps that route or meter instruments use).`;
+per instrument, as apps that route or meter instruments use).
+Tempo mode (render, trace, stats): auto (default: CIA, or VBlank for a song whose CIA pass
+lasts 8 minutes or more and is shorter with VBlank timing), cia or vblank.`;
 
 function positiveNumber(name: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined;
@@ -67,6 +71,11 @@ function outputsOf(text: string | undefined): 'shared' | 'per-instrument' {
   if (text === undefined) return 'shared';
   if (text === 'shared' || text === 'per-instrument') return text;
   throw new UsageError(`--outputs must be shared or per-instrument; got "${text}"`);
+}
+
+function tempoModeOf(text: string | undefined): 'auto' | 'cia' | 'vblank' {
+  if (text === undefined || text === 'auto' || text === 'cia' || text === 'vblank') return text ?? 'auto';
+  throw new UsageError(`--tempo-mode must be auto, cia or vblank; got "${text}"`);
 }
 
 /** Parses `argv` (without node and the script path). */
@@ -98,6 +107,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     simplified: values.simplified ?? false,
     voicesPerWorklet: positiveNumber('voices-per-worklet', values['voices-per-worklet'], true) ?? 16,
     outputs: outputsOf(values.outputs),
+    tempoMode: tempoModeOf(values['tempo-mode']),
   };
   if (command !== 'render') return { command, ...common };
   return {
@@ -125,6 +135,7 @@ function parse(args: string[]) {
       seconds: { type: 'string' },
       'sample-rate': { type: 'string' },
       'no-progress': { type: 'boolean' },
+      'tempo-mode': { type: 'string' },
     },
   });
 }

@@ -10,6 +10,7 @@ import {
   type SongBankStats,
   SongLoadError,
   songDuration,
+  songTempoMode,
   traceSong,
 } from '@workletpool/songbank';
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
@@ -66,13 +67,13 @@ async function run(command: Command): Promise<void> {
   }
   const { song, name } = await readSong(command.file);
   if (command.command === 'trace') {
-    process.stdout.write(traceSong(song));
+    process.stdout.write(traceSong(song, { tempoMode: command.tempoMode }));
     return;
   }
   const sampleRate = command.command === 'render' ? command.sampleRate : 48_000;
   // `stats` renders a token 10 ms (its context must be rendered once); only `render`
   // needs the song's length, which walks the whole song.
-  const seconds = command.command === 'render' ? (command.seconds ?? songDuration(song)) : 0.01;
+  const seconds = command.command === 'render' ? (command.seconds ?? songDuration(song, command)) : 0.01;
   const context = new OfflineAudioContext({
     numberOfChannels: 2,
     length: Math.max(1, Math.ceil(seconds * sampleRate)),
@@ -89,7 +90,8 @@ async function run(command: Command): Promise<void> {
   try {
     if (command.command === 'stats') {
       await bank.prepareSong(song);
-      console.log(`${name}: "${song.title}", ${song.channels} channels`);
+      const mode = command.tempoMode === 'auto' ? songTempoMode(song) : command.tempoMode;
+      console.log(`${name}: "${song.title}", ${song.channels} channels, tempo mode ${mode}`);
       console.log(formatStats(bank.getStats()));
       // Render the (tiny) context too: an unrendered context with worklets slows later renders.
       await context.startRendering();
@@ -100,7 +102,11 @@ async function run(command: Command): Promise<void> {
       ? createProgressBar(process.stderr, `rendering ${name}`)
       : { update() {}, done() {} };
     const started = performance.now();
-    const buffer = await bank.render(song, { seconds, onProgress: (f) => progress.update(f) });
+    const buffer = await bank.render(song, {
+      seconds,
+      tempoMode: command.tempoMode,
+      onProgress: (f) => progress.update(f),
+    });
     progress.done();
     const wallSeconds = (performance.now() - started) / 1000;
     await writeFile(command.out, encodeWav(buffer, { bitDepth: 16 }));
