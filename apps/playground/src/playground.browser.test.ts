@@ -287,6 +287,7 @@ describe('playground in Chromium', () => {
       expect(await page.evaluate(() => document.body.classList.contains('dragging'))).toBe(false);
       expect(await page.getByTestId('error').isVisible()).toBe(false);
       expect(await page.getByTestId('song').textContent()).toContain('ZONE-2A.mod');
+      expect(await page.getByTestId('song').textContent()).toContain('CIA tempo');
       await expect.poll(() => rows().count()).toBe(2);
       expect(await probe()).toMatchObject({ workletCount: 2, instruments: 7 });
       expect(await loudestWithin(5000)).toBeGreaterThan(0.01);

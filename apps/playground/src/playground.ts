@@ -11,6 +11,7 @@ import {
   type SongBankStats,
   SongLoadError,
   type SongPlayer,
+  songTempoMode,
 } from '@workletpool/songbank';
 import { type StrategyName, strategyNames } from '@workletpool/strategies';
 import { renderComparison, renderSpeeds } from './comparison-figure.js';
@@ -464,7 +465,9 @@ class Playground {
   private describeSong(): string {
     const title = this.song.title.trim();
     const name = title.length > 0 && title !== this.songName ? `${title} (${this.songName})` : this.songName;
-    return `${name} · ${this.song.channels} channels · ${this.song.orders.length} orders`;
+    // The timing the bank plays the song with: CIA tempo, or VBlank for NoiseTracker-era songs.
+    const tempo = songTempoMode(this.song) === 'cia' ? 'CIA tempo' : 'VBlank tempo';
+    return `${name} · ${this.song.channels} channels · ${this.song.orders.length} orders · ${tempo}`;
   }
 
   // ---- display ---------------------------------------------------------------------------

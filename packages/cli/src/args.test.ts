@@ -12,6 +12,7 @@ describe('parseCommandLine', () => {
       simplified: false,
       voicesPerWorklet: 16,
       outputs: 'shared',
+      tempoMode: 'auto',
       seconds: undefined,
       sampleRate: 48_000,
       progress: true,
@@ -48,6 +49,13 @@ describe('parseCommandLine', () => {
       sampleRate: 44_100,
       progress: false,
     });
+  });
+
+  it('reads the tempo mode of every command', () => {
+    expect(parseCommandLine(['render', '--tempo-mode', 'vblank'])).toMatchObject({ tempoMode: 'vblank' });
+    expect(parseCommandLine(['trace', '--tempo-mode', 'cia'])).toMatchObject({ tempoMode: 'cia' });
+    expect(parseCommandLine(['stats'])).toMatchObject({ tempoMode: 'auto' });
+    expect(() => parseCommandLine(['trace', '--tempo-mode', 'pal'])).toThrow(/--tempo-mode .*"pal"/);
   });
 
   it('names the bad value', () => {

@@ -17,6 +17,7 @@ export interface RenderCommand {
   readonly simplified: boolean;
   readonly voicesPerWorklet: number;
   readonly outputs: 'shared' | 'per-instrument';
+  readonly tempoMode: 'auto' | 'cia' | 'vblank';
   readonly seconds: number | undefined;
   readonly sampleRate: number;
   readonly progress: boolean;
@@ -31,12 +32,14 @@ export interface StatsCommand {
   readonly simplified: boolean;
   readonly voicesPerWorklet: number;
   readonly outputs: 'shared' | 'per-instrument';
+  readonly tempoMode: 'auto' | 'cia' | 'vblank';
 }
 
 /** `workletpool trace`: print a song's playback trace. */
 export interface TraceCommand {
   readonly command: 'trace';
   readonly file: string | undefined;
+  readonly tempoMode: 'auto' | 'cia' | 'vblank';
 }
 
 /** `workletpool help`. */
@@ -66,10 +69,11 @@ export const MAX_RENDER_FRAMES = 48_000 * 60 * 30;
 export const USAGE = `usage:
   workletpool render [song.mod] [-o out.wav] [--strategy S] [--no-pooling] [--simplified]
                      [--voices-per-worklet N] [--outputs shared|per-instrument]
-                     [--seconds N] [--sample-rate R] [--no-progress]
-  workletpool trace [song.mod]     print the playback trace, after a # line naming the columns
+                     [--seconds N] [--sample-rate R] [--no-progress] [--tempo-mode M]
+  workletpool trace [song.mod] [--tempo-mode M]
+                                   print the playback trace, after a # line naming the columns
   workletpool stats [song.mod] [--strategy S] [--no-pooling] [--simplified]
-                    [--voices-per-worklet N] [--outputs shared|per-instrument]
+                    [--voices-per-worklet N] [--outputs shared|per-instrument] [--tempo-mode M]
                                    print how the song's instruments are placed in the pool
   workletpool help | --help        print this text
   workletpool --version            print the version
@@ -81,6 +85,8 @@ only the mix, so each worklet has one stereo output) or per-instrument (an outpu
 per instrument, as apps that route or meter instruments use).
 Seconds: the song's length by default; a render holds at most 30 minutes at 48000 Hz.
 Sample rate: 48000 by default, ${SAMPLE_RATE_RANGE.min} to ${SAMPLE_RATE_RANGE.max}.
+Tempo mode: auto (default: CIA, or VBlank for a song whose CIA pass lasts 8 minutes or
+more and is shorter with VBlank timing), cia or vblank.
 Exit codes: 0 done, 1 a file cannot be read, is not a MOD or cannot be written, 2 a bad command line.`;
 
 const OPTIONS = {
@@ -93,6 +99,7 @@ const OPTIONS = {
   seconds: { type: 'string' },
   'sample-rate': { type: 'string' },
   'no-progress': { type: 'boolean' },
+  'tempo-mode': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -108,9 +115,9 @@ const POOL_OPTIONS: readonly OptionName[] = [
 
 /** The options each command takes; any other is refused rather than ignored. */
 const TAKES: Record<'render' | 'stats' | 'trace', readonly OptionName[]> = {
-  render: [...POOL_OPTIONS, 'out', 'seconds', 'sample-rate', 'no-progress', 'help'],
-  stats: [...POOL_OPTIONS, 'help'],
-  trace: ['help'],
+  render: [...POOL_OPTIONS, 'tempo-mode', 'out', 'seconds', 'sample-rate', 'no-progress', 'help'],
+  stats: [...POOL_OPTIONS, 'tempo-mode', 'help'],
+  trace: ['tempo-mode', 'help'],
 };
 
 function number(name: string, text: string, integer: boolean): number {
@@ -154,6 +161,11 @@ function strategyOf(text: string | undefined): string {
   throw new UsageError(`unknown strategy '${text}'; known strategies are ${strategyNames.join(', ')}`);
 }
 
+function tempoModeOf(text: string | undefined): 'auto' | 'cia' | 'vblank' {
+  if (text === undefined || text === 'auto' || text === 'cia' || text === 'vblank') return text ?? 'auto';
+  throw new UsageError(`--tempo-mode must be auto, cia or vblank; got "${text}"`);
+}
+
 /** Parses `argv` (without node and the script path). */
 export function parseCommandLine(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
@@ -187,7 +199,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     );
   }
   const file = positionals[0];
-  if (command === 'trace') return { command, file };
+  if (command === 'trace') return { command, file, tempoMode: tempoModeOf(values['tempo-mode']) };
   // Only a pooled bank has a strategy and a choice of outputs; --simplified uses no worklet at all.
   const mode = values.simplified ? '--simplified' : values['no-pooling'] ? '--no-pooling' : undefined;
   const unused = (['strategy', 'outputs', 'no-pooling'] as const).filter(
@@ -211,6 +223,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       16,
     ),
     outputs: outputsOf(values.outputs),
+    tempoMode: tempoModeOf(values['tempo-mode']),
   };
   // fixed-blocks hands out whole blocks of 4 voices, which a narrower worklet cannot hold.
   if (pool.strategy === 'fixed-blocks' && pool.pooling && !pool.simplified && pool.voicesPerWorklet < 4) {

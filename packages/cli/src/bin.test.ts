@@ -123,6 +123,7 @@ describe('workletpool stats and trace', () => {
     const { status, stdout } = run('stats', '--strategy', 'best-fit');
     expect(status).toBe(0);
     expect(stdout).toMatch(/strategy best-fit: 2 worklets/);
+    expect(stdout).toMatch(/4 channels, tempo mode cia/);
     expect(stdout.match(/worklet \d, voices/g)).toHaveLength(8);
   });
 

@@ -11,6 +11,7 @@ import {
   type SongBankStats,
   SongLoadError,
   songDuration,
+  songTempoMode,
   traceSong,
 } from '@workletpool/songbank';
 import { resolveStrategy, type StrategyName } from '@workletpool/strategies';
@@ -141,14 +142,14 @@ async function run(command: Command): Promise<void> {
   if (command.command === 'render') await checkWritable(command.out);
   const { song, name } = await readSong(command.file);
   if (command.command === 'trace') {
-    process.stdout.write(traceSong(song, { header: true }));
+    process.stdout.write(traceSong(song, { header: true, tempoMode: command.tempoMode }));
     return;
   }
   const strategy = resolveStrategy(command.strategy as StrategyName);
   const sampleRate = command.command === 'render' ? command.sampleRate : 48_000;
   // `stats` renders a token 10 ms (its context must be rendered once); only `render`
   // needs the song's length, which walks the whole song.
-  const seconds = command.command === 'render' ? (command.seconds ?? songDuration(song)) : 0.01;
+  const seconds = command.command === 'render' ? (command.seconds ?? songDuration(song, command)) : 0.01;
   if (seconds * sampleRate > MAX_RENDER_FRAMES) {
     throw new CliError(
       `${name}: the song plays ${seconds.toFixed(1)} s, more than a render holds at ${sampleRate} Hz ` +
@@ -174,7 +175,8 @@ async function run(command: Command): Promise<void> {
       const stats = bank.getStats();
       for (const line of degradedPlayback(song, stats, command.voicesPerWorklet))
         console.error(`workletpool: ${line}`);
-      console.log(`${name}: "${song.title}", ${count(song.channels, 'channel')}`);
+      const mode = command.tempoMode === 'auto' ? songTempoMode(song) : command.tempoMode;
+      console.log(`${name}: "${song.title}", ${count(song.channels, 'channel')}, tempo mode ${mode}`);
       console.log(formatStats(stats));
       // Render the (tiny) context too: an unrendered context with worklets slows later renders.
       await context.startRendering();
@@ -187,7 +189,11 @@ async function run(command: Command): Promise<void> {
       ? createProgressBar(process.stderr, `rendering ${name}`)
       : { update() {}, done() {} };
     const started = performance.now();
-    const buffer = await bank.render(song, { seconds, onProgress: (f) => progress.update(f) });
+    const buffer = await bank.render(song, {
+      seconds,
+      tempoMode: command.tempoMode,
+      onProgress: (f) => progress.update(f),
+    });
     progress.done();
     const wallSeconds = (performance.now() - started) / 1000;
     try {

@@ -17,6 +17,7 @@ export { notePeriod, periodToNote, periodToRate, type Tuning } from './periods.j
 /** Real-time playback and offline rendering of a song on a bank, one pass's length, and the longest render. */
 export {
   MAX_RENDER_SECONDS,
+  type DurationOptions,
   type PlayOptions,
   type RenderOptions,
   type SongPlayer,
@@ -30,6 +31,7 @@ export {
   type Sequencer,
   type SequencerOptions,
   type SequencerTick,
+  songTempoMode,
 } from './sequencer.js';
 export type { Cell, Pattern, Sample, Song, SongFormat } from './song.js';
 /** The song bank apps embed: instruments on pooled worklets, loading, playing and rendering songs. */
@@ -54,6 +56,8 @@ export type { SongBankWarning, SongBankWarningCode } from './song-bank-warning.j
 export { instrumentId, type SongInstrument, songInstruments } from './song-instruments.js';
 /** Lists the ways a Song breaks the model's rules; empty when it is sound. */
 export { songProblems } from './song-invariants.js';
+/** How Fxx >= 0x20 is read (CIA tempo or VBlank speed), and the 8-minute rule that decides it. */
+export { type TempoMode, type TempoModeOption, VBLANK_SCAN_THRESHOLD_SECONDS } from './tempo-mode.js';
 /** Prints a song's playback, tick by tick, in the reference mixer-data trace format. */
 export { TRACE_COLUMNS, TRACE_HEADER, type TraceColumn, type TraceOptions, traceSong } from './trace.js';
 /** Encodes an AudioBuffer (or any buffer-like object) as a 16-bit PCM or 32-bit float WAV file. */

@@ -1,9 +1,10 @@
 import type { Instrument } from '@workletpool/worklet-runtime';
-import { type ChannelTick, createSequencer, type Sequencer } from './sequencer.js';
+import { type ChannelTick, createSequencer, resolveTempoMode, type Sequencer } from './sequencer.js';
 import type { Song } from './song.js';
 import type { SongBank } from './song-bank.js';
 import { SongBankError } from './song-bank-error.js';
 import { instrumentId, songInstruments } from './song-instruments.js';
+import type { TempoMode, TempoModeOption } from './tempo-mode.js';
 
 /** Options of {@link SongBank.play}. */
 export interface PlayOptions {
@@ -14,6 +15,8 @@ export interface PlayOptions {
   readonly at?: number;
   /** Start again from the restart position at the song's end instead of stopping (default false). */
   readonly loop?: boolean;
+  /** Timing of Fxx >= 0x20 (default 'auto': the song's own, see `songTempoMode`). */
+  readonly tempoMode?: TempoModeOption;
 }
 
 /** Options of {@link SongBank.render}. */
@@ -24,6 +27,14 @@ export interface RenderOptions {
   readonly seconds?: number;
   /** Called with the fraction rendered so far, 0..1. */
   readonly onProgress?: (fraction: number) => void;
+  /** Timing of Fxx >= 0x20 (default 'auto': the song's own, see `songTempoMode`). */
+  readonly tempoMode?: TempoModeOption;
+}
+
+/** Options of {@link songDuration}. */
+export interface DurationOptions {
+  /** Timing of Fxx >= 0x20 (default 'auto': the song's own, see `songTempoMode`). */
+  readonly tempoMode?: TempoModeOption;
 }
 
 /** Where a player is in its song. */
@@ -45,14 +56,33 @@ export interface SongPlayer {
   position(): SongPosition;
   /** True once the song has ended (without loop) or stop() was called. */
   readonly finished: boolean;
+  /** The timing the song plays with (decided before `ready` resolves; the song's own until then). */
+  readonly tempoMode: TempoMode;
 }
 
 /** The length of one pass through the song in seconds, up to where it would loop. */
-export function songDuration(song: Song): number {
-  const sequencer = createSequencer(song);
+export function songDuration(song: Song, options: DurationOptions = {}): number {
+  const sequencer = createSequencer(song, tempoOption(options.tempoMode));
   let seconds = 0;
   for (let tick = sequencer.next(); tick !== null; tick = sequencer.next()) seconds += tick.duration;
   return seconds;
+}
+
+function tempoOption(mode: TempoModeOption | undefined): { tempoMode?: TempoModeOption } {
+  return mode === undefined ? {} : { tempoMode: mode };
+}
+
+/**
+ * How much of full volume each channel of a `channels`-channel song plays at. Four
+ * channels play at full volume: hard-panned two to a side under the bank's master gain
+ * of 0.5, they cannot clip. A song with more channels plays each at 4/channels, which
+ * keeps every side's sum within full scale at any channel count and is the loudness
+ * libopenmpt gives MODs: measured against it, a channel of a 6- or 8-channel song plays
+ * at 0.66 or 0.50 of a channel of a 4-channel song (OpenMPT lowers its mix level as
+ * the channel count grows). Songs with fewer channels are not made louder.
+ */
+export function channelMixScale(channels: number): number {
+  return channels > 4 ? 4 / channels : 1;
 }
 
 /**
@@ -69,7 +99,11 @@ class ChannelDriver {
   /** Notes scheduled ahead of the clock, so stop() can cancel those not yet started. */
   private readonly ahead: { instrument: Instrument; voice: number; time: number }[] = [];
 
-  constructor(private readonly channel: number) {}
+  constructor(
+    private readonly channel: number,
+    /** Scale of every volume sent (see channelMixScale). */
+    private readonly scale: number,
+  ) {}
 
   apply(state: ChannelTick, instrument: Instrument | undefined, time: number): void {
     const pan = state.pan / 128;
@@ -82,7 +116,7 @@ class ChannelDriver {
         time,
         voice: this.voice,
         period: state.period,
-        volume: state.volume,
+        volume: state.volume * this.scale,
         pan,
         offset: state.trigger.offset,
       });
@@ -104,7 +138,7 @@ class ChannelDriver {
         time,
         voice: this.voice,
         ...(state.period !== this.period ? { period: state.period } : {}),
-        ...(state.volume !== this.volume ? { volume: state.volume } : {}),
+        ...(state.volume !== this.volume ? { volume: state.volume * this.scale } : {}),
         ...(pan !== this.pan ? { pan } : {}),
       });
       this.period = state.period;
@@ -146,13 +180,14 @@ class Schedule {
     private readonly bank: SongBank,
     private readonly song: Song,
     startTime: number,
-    options: { stereoSeparation: number; loop: boolean; wholeSong?: boolean },
+    options: { stereoSeparation: number; loop: boolean; wholeSong?: boolean; tempoMode?: TempoModeOption },
   ) {
     this.time = startTime;
     // A whole song scheduled at once is asked about from its start, so its log stays whole.
     this.trimPositions = options.wholeSong !== true;
     this.source = createSequencer(song, options);
-    this.drivers = Array.from({ length: song.channels }, (_, channel) => new ChannelDriver(channel));
+    const scale = channelMixScale(song.channels);
+    this.drivers = Array.from({ length: song.channels }, (_, channel) => new ChannelDriver(channel, scale));
   }
 
   /** Schedules every tick that starts before `horizon` (context seconds). */
@@ -200,6 +235,10 @@ class Schedule {
       }
     }
     return found;
+  }
+
+  get tempoMode(): TempoMode {
+    return this.source.tempoMode;
   }
 
   get channelCount(): number {
@@ -312,7 +351,7 @@ async function scheduleWhole(
   song: Song,
   startTime: number,
   until: number,
-  options: { stereoSeparation: number; loop: boolean },
+  options: { stereoSeparation: number; loop: boolean; tempoMode?: TempoModeOption },
 ): Promise<Schedule> {
   const schedule = new Schedule(bank, song, startTime, { ...options, wholeSong: true });
   schedule.fill(until);
@@ -346,6 +385,8 @@ export function startPlayer(
   let timer: ReturnType<typeof setInterval> | undefined;
   let stopped = false;
   let startTime = Number.NaN;
+  // Decided now, so a bad option throws from play() rather than rejecting `ready`.
+  const tempoMode = resolveTempoMode(song, options.tempoMode);
 
   const ready = (async () => {
     await bank.prepareSong(song);
@@ -354,6 +395,7 @@ export function startPlayer(
     schedule = new Schedule(bank, song, startTime, {
       stereoSeparation: options.stereoSeparation,
       loop: options.loop ?? false,
+      tempoMode,
     });
     schedule.fill(context.currentTime + LOOKAHEAD, context.currentTime);
     timer = setInterval(() => {
@@ -381,6 +423,7 @@ export function startPlayer(
     position() {
       return schedule?.positionAt(context.currentTime) ?? { order: 0, row: 0, tick: 0 };
     },
+    tempoMode,
     get finished() {
       return stopped || (schedule?.ended === true && context.currentTime >= schedule.scheduledUntil);
     },
@@ -409,6 +452,7 @@ function startOfflinePlayer(
   // Asked now, while the context surely has not started: a suspend for a time already
   // being rendered is refused.
   reportAtLastQuantum(bank, context);
+  const tempoMode = resolveTempoMode(song, options.tempoMode);
   let schedule: Schedule | undefined;
   let stopped = false;
   const started = () => context.state === 'running' || context.currentTime > 0;
@@ -424,6 +468,7 @@ function startOfflinePlayer(
     schedule = await scheduleWhole(bank, song, options.at, end, {
       stereoSeparation: options.stereoSeparation,
       loop: options.loop ?? false,
+      tempoMode,
     });
     if (started()) throw tooLate();
   })();
@@ -442,6 +487,7 @@ function startOfflinePlayer(
     position() {
       return schedule?.positionAt(context.currentTime) ?? { order: 0, row: 0, tick: 0 };
     },
+    tempoMode,
     get finished() {
       return stopped || (schedule?.ended === true && context.currentTime >= schedule.scheduledUntil);
     },
@@ -472,6 +518,7 @@ export async function renderSong(
   await scheduleWhole(bank, song, 0, total, {
     stereoSeparation: options.stereoSeparation,
     loop: false,
+    ...tempoOption(options.tempoMode),
   });
   reportAtLastQuantum(bank, context);
   const onProgress = options.onProgress;

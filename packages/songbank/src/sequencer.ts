@@ -10,6 +10,7 @@ import {
 } from './periods.js';
 import type { Cell, Sample, Song } from './song.js';
 import { songProblems } from './song-invariants.js';
+import { decideTempoMode, type TempoMode, type TempoModeOption } from './tempo-mode.js';
 
 /** Options of `createSequencer`. */
 export interface SequencerOptions {
@@ -27,6 +28,12 @@ export interface SequencerOptions {
    * one-shot sample ends or a queued sample swap happens. Default 44100.
    */
   readonly mixRate?: number;
+  /**
+   * How Fxx with a parameter of 0x20 or more is read: 'cia' sets the tempo (BPM),
+   * 'vblank' sets the speed (ticks per row), as trackers without CIA timing did.
+   * Default 'auto': the song's own mode, see `songTempoMode`.
+   */
+  readonly tempoMode?: TempoModeOption;
 }
 
 /** What one channel plays at the end of one tick. */
@@ -76,6 +83,8 @@ export interface Sequencer extends Iterable<SequencerTick> {
   /** True once `next()` has returned null. */
   readonly ended: boolean;
   readonly song: Song;
+  /** How this sequencer reads Fxx >= 0x20: as a CIA tempo or as a VBlank speed. */
+  readonly tempoMode: TempoMode;
 }
 
 // Per-row effect flags (cleared when a channel reads its next event).
@@ -234,8 +243,25 @@ class Channel {
   lastSample = -1;
 }
 
+function checkSong(song: Song): void {
+  if (typeof song !== 'object' || song === null) {
+    throw new SequencerError(
+      'INVALID_SONG',
+      `createSequencer expects a Song, got ${song === null ? 'null' : typeof song}`,
+    );
+  }
+  const problems = songProblems(song);
+  if (problems.length > 0) {
+    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+    throw new SequencerError(
+      'INVALID_SONG',
+      `the song cannot be played: ${problems.slice(0, 3).join('; ')}${more}`,
+    );
+  }
+}
+
 /**
- * Creates a ProTracker 1/2 tick sequencer for a song: CIA timing (Fxx), all
+ * Creates a ProTracker 1/2 tick sequencer for a song: CIA or VBlank timing (Fxx), all
  * effects 0-F and E0-EF, finetune, ProTracker's sample-swap and offset quirks,
  * Amiga period limits, LRRL panning. It stops where the song would loop: when it
  * is about to play an (order, row) already played outside a pattern loop.
@@ -262,21 +288,36 @@ export function createSequencer(song: Song, options: SequencerOptions = {}): Seq
       `tuning must be 'equal' or 'protracker', got ${String(tuning)}`,
     );
   }
-  if (typeof song !== 'object' || song === null) {
+  checkSong(song);
+  const tempoMode = resolveTempoMode(song, options.tempoMode);
+  return new ProTrackerSequencer(song, separation, options.loop ?? false, tuning, mixRate, tempoMode);
+}
+
+/**
+ * The timing a song plays with when none is forced: CIA, unless its one pass with CIA
+ * timing lasts 8 minutes or more and VBlank timing (every Fxx sets the speed) makes it
+ * shorter; 15-sample Soundtracker modules always use VBlank timing. See tempo-mode.ts.
+ */
+export function songTempoMode(song: Song): TempoMode {
+  checkSong(song);
+  return decideTempoMode(song, (mode) => {
+    const sequencer = new ProTrackerSequencer(song, 1, false, 'equal', 44100, mode);
+    let seconds = 0;
+    for (let tick = sequencer.next(); tick !== null; tick = sequencer.next()) seconds += tick.duration;
+    return seconds;
+  });
+}
+
+/** The mode an option asks for ('auto' or absent: the song's own); INVALID_OPTION for anything else. */
+export function resolveTempoMode(song: Song, option: TempoModeOption | undefined): TempoMode {
+  if (option === undefined || option === 'auto') return songTempoMode(song);
+  if (option !== 'cia' && option !== 'vblank') {
     throw new SequencerError(
-      'INVALID_SONG',
-      `createSequencer expects a Song, got ${song === null ? 'null' : typeof song}`,
+      'INVALID_OPTION',
+      `tempoMode must be 'auto', 'cia' or 'vblank', got ${String(option)}`,
     );
   }
-  const problems = songProblems(song);
-  if (problems.length > 0) {
-    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
-    throw new SequencerError(
-      'INVALID_SONG',
-      `the song cannot be played: ${problems.slice(0, 3).join('; ')}${more}`,
-    );
-  }
-  return new ProTrackerSequencer(song, separation, options.loop ?? false, tuning, mixRate);
+  return option;
 }
 
 /** The sequencer, with the reference player's notion of a listed voice for traces. */
@@ -290,7 +331,8 @@ export class ProTrackerSequencer implements Sequencer {
   private readonly mixRate: number;
   private speed = 6;
   private bpm = 125;
-  /** Soundtracker timing: Fxx always sets the speed (ticks per row), never a CIA tempo. */
+  readonly tempoMode: TempoMode;
+  /** VBlank timing: Fxx always sets the speed (ticks per row), never a CIA tempo. */
   private readonly vblank: boolean;
   private order = 0;
   private row = 0;
@@ -313,7 +355,14 @@ export class ProTrackerSequencer implements Sequencer {
   private readonly visited: Uint8Array[];
   private rowsSinceNew = 0;
 
-  constructor(song: Song, separation: number, loop: boolean, tuning: Tuning, mixRate: number) {
+  constructor(
+    song: Song,
+    separation: number,
+    loop: boolean,
+    tuning: Tuning,
+    mixRate: number,
+    tempoMode: TempoMode,
+  ) {
     this.song = song;
     this.samples = song.samples;
     this.loop = loop;
@@ -328,7 +377,8 @@ export class ProTrackerSequencer implements Sequencer {
     });
     this.visited = song.orders.map(() => new Uint8Array(64));
     this.bpm = song.tempo ?? 125;
-    this.vblank = song.format.kind === 'soundtracker';
+    this.tempoMode = tempoMode;
+    this.vblank = tempoMode === 'vblank';
   }
 
   [Symbol.iterator](): Iterator<SequencerTick> {

@@ -653,7 +653,7 @@ export async function createSongBank(
           throw error;
         }
       }
-      const { frames, sampleRate } = checkRenderOptions(renderOptions, context, songDurationOf(song));
+      const { frames, sampleRate } = checkRenderOptions(renderOptions, context, songDurationOf(song, renderOptions));
       const Offline = options.offlineAudioContext ?? globalOfflineContext();
       let child: SongBank;
       try {

@@ -1,5 +1,6 @@
-import { ProTrackerSequencer } from './sequencer.js';
+import { ProTrackerSequencer, resolveTempoMode } from './sequencer.js';
 import type { Song } from './song.js';
+import type { TempoModeOption } from './tempo-mode.js';
 
 /** One column of a trace line: its name, its unit and what it holds. */
 export interface TraceColumn {
@@ -43,6 +44,8 @@ export interface TraceOptions {
   readonly stereoSeparation?: number;
   /** Start with {@link TRACE_HEADER} (default false); trace scorers skip `#` lines. */
   readonly header?: boolean;
+  /** Timing of Fxx >= 0x20 (default 'auto': the song's own, see `songTempoMode`). */
+  readonly tempoMode?: TempoModeOption;
 }
 
 /**
@@ -51,7 +54,14 @@ export interface TraceOptions {
  * a sample that has not run out, the fields of {@link TRACE_COLUMNS} in order.
  */
 export function traceSong(song: Song, options: TraceOptions = {}): string {
-  const sequencer = new ProTrackerSequencer(song, options.stereoSeparation ?? 1, false, 'equal', 44100);
+  const sequencer = new ProTrackerSequencer(
+    song,
+    options.stereoSeparation ?? 1,
+    false,
+    'equal',
+    44100,
+    resolveTempoMode(song, options.tempoMode),
+  );
   const lines: string[] = options.header === true ? [TRACE_HEADER] : [];
   // The reference clock jumps back to an order's first start time when a jump
   // re-enters that order, so the trace keeps the same clock.
