@@ -16,8 +16,8 @@ export {
 export { notePeriod, periodToNote, periodToRate, type Tuning } from './periods.js';
 /** Real-time playback and offline rendering of a song on a bank, one pass's length, and the longest render. */
 export {
-  MAX_RENDER_SECONDS,
   type DurationOptions,
+  MAX_RENDER_SECONDS,
   type PlayOptions,
   type RenderOptions,
   type SongPlayer,

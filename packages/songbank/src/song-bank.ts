@@ -653,7 +653,11 @@ export async function createSongBank(
           throw error;
         }
       }
-      const { frames, sampleRate } = checkRenderOptions(renderOptions, context, songDurationOf(song, renderOptions));
+      const { frames, sampleRate } = checkRenderOptions(
+        renderOptions,
+        context,
+        songDurationOf(song, renderOptions),
+      );
       const Offline = options.offlineAudioContext ?? globalOfflineContext();
       let child: SongBank;
       try {
