@@ -260,8 +260,8 @@ describe('workletpool as a Unix tool', () => {
     const narrow = run('stats', '--strategy', 'best-fit', '--voices-per-worklet', '2');
     expect(narrow.status).toBe(0);
     expect(narrow.stderr).toBe(
-      'workletpool: warning: the song has 4 channels but 8 instruments got only 2 voices each ' +
-        "(--voices-per-worklet 2): notes of one instrument on more channels at once steal each other's voices\n",
+      'workletpool: warning: the song has 4 channels but a worklet holds 2 voices (voicesPerWorklet): ' +
+        'each instrument gets 2, so channels 3-4 share voices with channels 1-2 and can cut their notes short\n',
     );
     const rendered = run(
       'render',
@@ -276,7 +276,7 @@ describe('workletpool as a Unix tool', () => {
     );
     expect(rendered.status).toBe(0);
     expect(rendered.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^workletpool: warning: .*got only 3 voices/),
+      expect.stringMatching(/^workletpool: warning: .*a worklet holds 3 voices/),
     ]);
     expect(run('stats').stderr).toBe('');
   });

@@ -108,19 +108,9 @@ function formatStats(stats: SongBankStats): string {
   return lines.join('\n');
 }
 
-/**
- * Lines that say where playback is worse than the song asks for. A song plays each
- * instrument with one voice per channel, but an instrument never spans worklets, so
- * narrower worklets cut its voices: notes on more channels than that steal each other.
- */
-function degradedPlayback(song: Song, stats: SongBankStats, voicesPerWorklet: number): string[] {
-  const short = stats.instruments.filter((instrument) => instrument.voices < song.channels);
-  if (short.length === 0) return [];
-  return [
-    `warning: the song has ${count(song.channels, 'channel')} but ${count(short.length, 'instrument')} ` +
-      `got only ${count(voicesPerWorklet, 'voice')} each (--voices-per-worklet ${voicesPerWorklet}): ` +
-      "notes of one instrument on more channels at once steal each other's voices",
-  ];
+/** One stderr line per way the bank says playback is worse than the song asks for. */
+function warningLines(stats: SongBankStats): string[] {
+  return stats.warnings.map((warning) => `warning: ${warning.message}`);
 }
 
 function version(): string {
@@ -173,7 +163,7 @@ async function run(command: Command): Promise<void> {
     if (command.command === 'stats') {
       await bank.prepareSong(song);
       const stats = bank.getStats();
-      for (const line of degradedPlayback(song, stats, command.voicesPerWorklet))
+      for (const line of warningLines(stats))
         console.error(`workletpool: ${line}`);
       const mode = command.tempoMode === 'auto' ? songTempoMode(song) : command.tempoMode;
       console.log(`${name}: "${song.title}", ${count(song.channels, 'channel')}, tempo mode ${mode}`);
@@ -183,7 +173,7 @@ async function run(command: Command): Promise<void> {
       return;
     }
     await bank.prepareSong(song);
-    for (const line of degradedPlayback(song, bank.getStats(), command.voicesPerWorklet))
+    for (const line of warningLines(bank.getStats()))
       console.error(`workletpool: ${line}`);
     const progress = command.progress
       ? createProgressBar(process.stderr, `rendering ${name}`)

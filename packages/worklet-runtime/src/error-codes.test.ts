@@ -53,6 +53,18 @@ const producers: Record<string, () => Promise<unknown>> = {
   'WorkletRuntimeError:NO_AUDIO_WORKLET': async () =>
     // Node has no global AudioWorkletNode: the constructor must be passed.
     failure('no constructor', () => createWorkletPool(offlineContext(128))),
+  'WorkletRuntimeError:NO_SHARED_MEMORY': async () => {
+    // Node has SharedArrayBuffer and no isolation flag; a page that is not isolated says false.
+    const scope = globalThis as { crossOriginIsolated?: boolean };
+    scope.crossOriginIsolated = false;
+    try {
+      return await failure('shared memory on a page that is not isolated', () =>
+        createWorkletPool(offlineContext(128), { ...node, transport: 'shared-memory' }),
+      );
+    } finally {
+      delete scope.crossOriginIsolated;
+    }
+  },
   'WorkletRuntimeError:CONTEXT_CLOSED': async () => {
     const context = offlineContext(128);
     const pool = await createWorkletPool(context, node);

@@ -12,6 +12,8 @@ export type {
   CommandTransport,
   ForeignAudioContext,
 } from './engine-node.js';
+/** One engine processor's node and its port, for hosts and tests that drive the processor themselves. */
+export { EngineNode } from './engine-node.js';
 /** The package's error class and its stable codes. */
 export { WorkletRuntimeError, type WorkletRuntimeErrorCode } from './errors.js';
 /** The instrument contract shared by pooled, dedicated and sample-only instruments, and its events. */

@@ -8,6 +8,4 @@ import { PROCESSOR_NAME } from './processor-name.js';
 
 useProcessor(testingProcessor, `${PROCESSOR_NAME}-testing`);
 
-/** The engine node, for tests that talk to the processor directly. */
-export { EngineNode } from './engine-node.js';
 export * from './index.js';
