@@ -80,34 +80,52 @@ describe('EngineNode in node-web-audio-api', () => {
   });
 
   it('reports a one-shot that reached its end, at the frame it ended (from the ring, on request)', async () => {
-    const context = offlineContext(2048);
-    const ended: EndedEvent[] = [];
-    const engine = await engineWith(context, [], (e) => ended.push(e));
-    await load(engine, 0, ramp(300));
-    for (const [voice, period] of [
-      [2, UNIT_PERIOD],
-      [3, UNIT_PERIOD / 4],
-    ] as const) {
-      engine.post({ type: 'note-on', frame: 100, slot: 0, voice, period, pan: 0, offset: 0, velocity: 1 });
-    }
-    await engine.flush();
-    // Asked while the render is suspended after both ends (an ended offline render no longer answers).
-    const asked = context.suspend(1024 / RATE).then(async () => {
-      // Nothing was posted while rendering: the ended voices wait in the processor's ring.
-      expect(ended).toEqual([]);
-      await engine.collectEnded();
-      // Voice 2 steps one frame per frame (ends at 100 + 300); voice 3 steps four (100 + 75).
+    // A running context without an output device: an offline render can be asked only
+    // while suspended, and node-web-audio-api 1.0.9 can panic on a request posted then.
+    const options: AudioContextOptions & { sinkId: { type: 'none' } } = {
+      sinkId: { type: 'none' },
+      sampleRate: RATE,
+    };
+    const context = new AudioContext(options);
+    try {
+      const ended: EndedEvent[] = [];
+      const engine = await engineWith(context as unknown as BaseAudioContext, [], (e) => ended.push(e));
+      await load(engine, 0, ramp(300));
+      // Far enough ahead that the notes reach the audio thread before their frame.
+      const start = engine.frameAt(context.currentTime) + RATE / 5;
+      for (const [voice, period] of [
+        [2, UNIT_PERIOD],
+        [3, UNIT_PERIOD / 4],
+      ] as const) {
+        engine.post({
+          type: 'note-on',
+          frame: start,
+          slot: 0,
+          voice,
+          period,
+          pan: 0,
+          offset: 0,
+          velocity: 1,
+        });
+      }
+      await engine.flush();
+      // Ask until both have ended (the real-time clock may be slow on a busy machine).
+      for (let attempt = 0; ended.length < 2 && attempt < 100; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await engine.collectEnded();
+      }
+      // Voice 2 steps one frame per frame (ends 300 frames in); voice 3 steps four (75).
       expect(ended).toEqual([
-        { type: 'ended', slot: 0, voice: 3, frame: 175 },
-        { type: 'ended', slot: 0, voice: 2, frame: 400 },
+        { type: 'ended', slot: 0, voice: 3, frame: start + 75 },
+        { type: 'ended', slot: 0, voice: 2, frame: start + 300 },
       ]);
       // Taken once: a second request finds the ring empty.
       await engine.collectEnded();
       expect(ended).toHaveLength(2);
-      await context.resume();
-    });
-    await context.startRendering();
-    await asked;
+      engine.dispose();
+    } finally {
+      await context.close();
+    }
   });
 
   it('answers bad messages with errors naming the problem, and the other slots keep sounding', async () => {

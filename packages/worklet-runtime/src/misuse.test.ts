@@ -56,9 +56,10 @@ describe('after an OfflineAudioContext has rendered, calls that need the audio t
     const pool = await createWorkletPool(context as unknown as BaseAudioContext, node);
     await pool.createInstrument('lead', loopedSampler(), { voices: 4 });
     const closing = context.close();
-    const report = pool.report();
+    // Watched from the start: it may fail while close() is still under way.
+    const report = settles('pool.report() across close()', pool.report());
     await closing;
-    const result = await settles('pool.report() across close()', report);
+    const result = await report;
     // The reply may have beaten the close; otherwise the request fails with the reason.
     if (!result.ok) expect(result.error).toMatchObject({ code: 'CONTEXT_CLOSED' });
     expect(await failure('pool.flush() after close()', pool.flush())).toMatchObject({
