@@ -163,8 +163,7 @@ async function run(command: Command): Promise<void> {
     if (command.command === 'stats') {
       await bank.prepareSong(song);
       const stats = bank.getStats();
-      for (const line of warningLines(stats))
-        console.error(`workletpool: ${line}`);
+      for (const line of warningLines(stats)) console.error(`workletpool: ${line}`);
       const mode = command.tempoMode === 'auto' ? songTempoMode(song) : command.tempoMode;
       console.log(`${name}: "${song.title}", ${count(song.channels, 'channel')}, tempo mode ${mode}`);
       console.log(formatStats(stats));
@@ -173,8 +172,7 @@ async function run(command: Command): Promise<void> {
       return;
     }
     await bank.prepareSong(song);
-    for (const line of warningLines(bank.getStats()))
-      console.error(`workletpool: ${line}`);
+    for (const line of warningLines(bank.getStats())) console.error(`workletpool: ${line}`);
     const progress = command.progress
       ? createProgressBar(process.stderr, `rendering ${name}`)
       : { update() {}, done() {} };
