@@ -3,13 +3,12 @@
 // side, interleaved, the fastest of the runs, in node-web-audio-api and headless Chromium.
 // WORKLETPOOL_BENCH_SECONDS (default 5), WORKLETPOOL_BENCH_CHROMIUM_SECONDS (default 20),
 // WORKLETPOOL_BENCH_RUNS (default 3) and WORKLETPOOL_BENCH_ENGINES=node|chromium tune it.
-import { rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AudioWorkletNode, OfflineAudioContext } from 'node-web-audio-api';
 import { renderDeclick } from './declick-scenario.mjs';
+import { loadHarness } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.WORKLETPOOL_BENCH_SECONDS ?? 5);
@@ -21,25 +20,6 @@ const load = () =>
   loadavg()
     .map((x) => x.toFixed(1))
     .join(' ');
-
-async function loadHarness() {
-  const out = join(here, `.harness-${process.pid}.mjs`);
-  const result = await build({
-    entryPoints: [resolve(here, '../../../test-support/browser.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    write: false,
-    logLevel: 'silent',
-  });
-  writeFileSync(out, result.outputFiles[0].text);
-  try {
-    return await import(pathToFileURL(out).href);
-  } finally {
-    rmSync(out, { force: true });
-  }
-}
 
 async function measure(engine, renderOne, audioSeconds) {
   const rows = [];

@@ -6,12 +6,11 @@
 // WORKLETPOOL_BENCH_CHROMIUM_SECONDS (per Chromium render, default 20) and
 // WORKLETPOOL_BENCH_RUNS (repetitions, the fastest taken, default 3) tune it;
 // WORKLETPOOL_BENCH_ENGINES=node or =chromium runs one engine only.
-import { rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AudioWorkletNode, OfflineAudioContext } from 'node-web-audio-api';
+import { loadHarness } from './harness.mjs';
 import { renderScenario } from './scenario.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,27 +25,6 @@ const MODES = ['pooled', 'pooled-shared', 'dedicated', 'empty-pooled', 'empty-de
 
 // The fastest of the runs: on a shared machine interference only ever adds time.
 const best = (xs) => Math.min(...xs);
-
-/** The repository's Chromium harness (TypeScript), bundled for this plain-JS script. */
-async function loadHarness() {
-  // Written beside this script so its imports resolve from the repository's node_modules.
-  const out = join(here, `.harness-${process.pid}.mjs`);
-  const result = await build({
-    entryPoints: [resolve(here, '../../../test-support/browser.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    write: false,
-    logLevel: 'silent',
-  });
-  writeFileSync(out, result.outputFiles[0].text);
-  try {
-    return await import(pathToFileURL(out).href);
-  } finally {
-    rmSync(out, { force: true });
-  }
-}
 
 /** Runs every (size, mode) `runs` times, interleaved so drift hits all modes alike. */
 async function measure(runOne, audioSeconds) {
