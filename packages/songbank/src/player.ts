@@ -1,12 +1,23 @@
 import type { Instrument } from '@workletpool/worklet-runtime';
 import { type ChannelTick, createSequencer, resolveTempoMode, type Sequencer } from './sequencer.js';
 import type { Song } from './song.js';
-import type { SongBank } from './song-bank.js';
 import { SongBankError } from './song-bank-error.js';
 import { instrumentId, songInstruments } from './song-instruments.js';
 import type { TempoMode, TempoModeOption } from './tempo-mode.js';
 
-/** Options of {@link SongBank.play}. */
+/**
+ * What the player needs of a bank, declared here so the player depends on this narrow
+ * side rather than on the whole SongBank (which imports the player).
+ */
+export interface PlayerBank {
+  readonly context: BaseAudioContext;
+  readonly mode: 'pooled' | 'dedicated' | 'simplified';
+  prepareSong(song: Song): Promise<void>;
+  instrument(id: string): Instrument | undefined;
+  report(): Promise<unknown>;
+}
+
+/** Options of `SongBank.play`. */
 export interface PlayOptions {
   /**
    * Context time to start at (default: as soon as the instruments are ready, plus a short
@@ -19,7 +30,7 @@ export interface PlayOptions {
   readonly tempoMode?: TempoModeOption;
 }
 
-/** Options of {@link SongBank.render}. */
+/** Options of `SongBank.render`. */
 export interface RenderOptions {
   /** Sample rate of the offline render (default: the bank context's). */
   readonly sampleRate?: number;
@@ -177,7 +188,7 @@ class Schedule {
   ended = false;
 
   constructor(
-    private readonly bank: SongBank,
+    private readonly bank: PlayerBank,
     private readonly song: Song,
     startTime: number,
     options: { stereoSeparation: number; loop: boolean; wholeSong?: boolean; tempoMode?: TempoModeOption },
@@ -314,7 +325,7 @@ export function checkRenderOptions(
  * Asks the bank for its audio-thread report at the render's last quantum, so report()
  * still has figures after the context has rendered (it answers nothing after that).
  */
-function reportAtLastQuantum(bank: SongBank, context: OfflineAudioContext): void {
+function reportAtLastQuantum(bank: PlayerBank, context: OfflineAudioContext): void {
   const last = Math.floor((context.length - 1) / 128) * 128;
   if (last <= 0 || bank.mode !== 'pooled') return;
   context.suspend(last / context.sampleRate).then(
@@ -347,7 +358,7 @@ function reportAtLastQuantum(bank: SongBank, context: OfflineAudioContext): void
  * the processors before their first quantum.
  */
 async function scheduleWhole(
-  bank: SongBank,
+  bank: PlayerBank,
   song: Song,
   startTime: number,
   until: number,
@@ -367,7 +378,7 @@ async function scheduleWhole(
  * OfflineAudioContext, scheduled whole before it renders (see SongBank.play).
  */
 export function startPlayer(
-  bank: SongBank,
+  bank: PlayerBank,
   song: Song,
   options: PlayOptions & { stereoSeparation: number },
 ): SongPlayer {
@@ -437,7 +448,7 @@ export function startPlayer(
  * with INVALID_STATE if the context began rendering meanwhile.
  */
 function startOfflinePlayer(
-  bank: SongBank,
+  bank: PlayerBank,
   context: OfflineAudioContext,
   song: Song,
   options: PlayOptions & { stereoSeparation: number; at: number },
@@ -501,7 +512,7 @@ function startOfflinePlayer(
  * suspend/resume round trips for the song. Progress follows the context's clock.
  */
 export async function renderSong(
-  bank: SongBank,
+  bank: PlayerBank,
   context: OfflineAudioContext,
   song: Song,
   options: RenderOptions & { stereoSeparation: number },
