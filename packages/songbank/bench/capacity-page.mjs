@@ -2,15 +2,9 @@
 // real-time AudioContext, each playing the same MOD song in a loop, as an app with
 // several songs or previews running at once would. Chromium's own glitch counter
 // (`playbackStats.underrunEvents`) says whether the audio thread kept up.
+
+import { creationFailure, listenForUnderruns } from '../../worklet-runtime/bench/underruns.mjs';
 import { createSongBank } from '../dist/index.js';
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function underruns(context) {
-  const stats = context.playbackStats?.toJSON?.() ?? context.playbackStats;
-  if (!stats) throw new Error('this browser has no AudioContext.playbackStats');
-  return { events: stats.underrunEvents, seconds: stats.underrunDuration };
-}
 
 const OPTIONS = {
   dedicated: { pooling: false },
@@ -38,22 +32,18 @@ export async function run(mode, banks, seconds, songBase64) {
       nodes += bank.getStats().nodesCreated ?? 0;
     }
   } catch (error) {
-    failure = `${error?.name ?? 'Error'}${error?.code ? ` ${error.code}` : ''}: ${error?.message ?? String(error)} (after ${players.length} banks)`;
+    failure = creationFailure(error, `${players.length} banks`);
   }
   try {
     if (failure !== null) return { mode, banks, failure, nodes, events: null, seconds: null };
-    await sleep(1500); // warm-up: tier-up and the first stats update
-    const before = underruns(context);
-    await sleep(seconds * 1000);
-    await sleep(1100); // playbackStats updates about once a second
-    const after = underruns(context);
+    const heard = await listenForUnderruns(context, seconds);
     return {
       mode,
       banks,
       failure,
       nodes,
-      events: after.events - before.events,
-      seconds: after.seconds - before.seconds,
+      events: heard.events,
+      seconds: heard.seconds,
     };
   } finally {
     for (const player of players) player.stop();

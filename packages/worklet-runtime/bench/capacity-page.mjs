@@ -3,6 +3,7 @@
 // through the public API on a real-time AudioContext. Chromium's own glitch counter
 // (`playbackStats.underrunEvents`) says whether the audio thread kept up.
 import { createDedicatedInstrument, createWorkletPool } from '../dist/index.js';
+import { creationFailure, listenForUnderruns } from './underruns.mjs';
 
 const ROW = 0.12;
 const LOOKAHEAD = 0.2;
@@ -15,15 +16,6 @@ function patch(k) {
     data[i] = Math.round(Math.sin((i * (k + 5)) / 23) * 100 * decay);
   }
   return { kind: 'sampler', data, loopStart: 0, loopLength: 0 };
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Chromium's glitch counters, as numbers (absent on browsers without playbackStats). */
-function underruns(context) {
-  const stats = context.playbackStats?.toJSON?.() ?? context.playbackStats;
-  if (!stats) throw new Error('this browser has no AudioContext.playbackStats');
-  return { events: stats.underrunEvents, seconds: stats.underrunDuration };
 }
 
 /**
@@ -58,7 +50,7 @@ export async function run(mode, instruments, seconds) {
       nodes = pool.stats().nodesCreated;
     }
   } catch (error) {
-    failure = `${error?.name ?? 'Error'}${error?.code ? ` ${error.code}` : ''}: ${error?.message ?? String(error)} (after ${all.length} instruments)`;
+    failure = creationFailure(error, `${all.length} instruments`);
   }
   if (failure !== null) {
     for (const inst of all) inst.dispose();
@@ -83,18 +75,14 @@ export async function run(mode, instruments, seconds) {
   tick();
   const timer = setInterval(tick, 25);
   try {
-    await sleep(1500); // warm-up: tier-up and the first stats update
-    const before = underruns(context);
-    await sleep(seconds * 1000);
-    await sleep(1100); // playbackStats updates about once a second
-    const after = underruns(context);
+    const heard = await listenForUnderruns(context, seconds);
     return {
       mode,
       instruments,
       failure: null,
       nodes,
-      events: after.events - before.events,
-      seconds: after.seconds - before.seconds,
+      events: heard.events,
+      seconds: heard.seconds,
     };
   } finally {
     clearInterval(timer);
