@@ -115,8 +115,9 @@ describe('process() on a busy scene', () => {
     // up to about a hundred bytes that an empty reading shows as well, plus, a handful of
     // times, about 2 KiB when V8 installs freshly optimised code during a call. A single
     // boxed number or posted message per quantum (10,000), or per ended voice (over 1,000),
-    // would not fit; the margin of 250 readings absorbs how much that noise varies by run.
-    expect(run.process.quanta).toBeLessThanOrEqual(run.noise.quanta + MEASURED / 40);
+    // would not fit; the margin of 500 readings absorbs how much that noise varies by run
+    // (50 to 328 readings seen in clean CI runs of the same code).
+    expect(run.process.quanta).toBeLessThanOrEqual(run.noise.quanta + MEASURED / 20);
     expect(run.process.bytes).toBeLessThanOrEqual(run.noise.bytes + 16 * 1024);
     expect(run.process.spoilt + run.noise.spoilt).toBeLessThanOrEqual(10);
   });
