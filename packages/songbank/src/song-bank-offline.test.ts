@@ -174,6 +174,9 @@ describe('play() on an OfflineAudioContext bank', () => {
       message: expect.stringContaining('before its end at 0.5 s'),
     });
     const player = bank.play(defaultSong());
+    // Rendering before ready would drop notes at random: ready says so instead. Started
+    // at once, so ready cannot have resolved during the checks below.
+    const rendering = context.startRendering();
     expect(await failure('a second play()', () => bank.play(defaultSong()))).toMatchObject({
       code: 'INVALID_STATE',
       message: expect.stringContaining('play() already scheduled a song on this OfflineAudioContext'),
@@ -181,8 +184,6 @@ describe('play() on an OfflineAudioContext bank', () => {
     expect(await failure('render() after play()', bank.render(defaultSong()))).toMatchObject({
       code: 'INVALID_STATE',
     });
-    // Rendering before ready would drop notes at random: ready says so instead.
-    const rendering = context.startRendering();
     expect(await failure('player.ready', player.ready)).toMatchObject({
       code: 'INVALID_STATE',
       message: expect.stringContaining('await player.ready, then call startRendering()'),
