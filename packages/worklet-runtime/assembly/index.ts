@@ -308,6 +308,15 @@ export function freeBytes(): i32 {
 
 // ---- patch records ----
 
+/**
+ * ProTracker's loop rule, the engine's one statement of it (src/loop.ts `sampleLoops` is
+ * its twin on the main thread): a loop of 1 word (2 frames) or less is no loop, and a
+ * loop must lie inside the sample.
+ */
+function loops(loopStart: i32, loopLength: i32, frames: i32): bool {
+  return loopLength > 2 && loopStart + loopLength <= frames;
+}
+
 /** Fills free record `record` with a sampler patch whose data was written at `ptr` (from `alloc`). */
 export function stageSampler(
   record: i32,
@@ -327,8 +336,7 @@ export function stageSampler(
   vset(s, P_PTR, <f64>ptr);
   vset(s, P_FRAMES, <f64>frames);
   vset(s, P_FORMAT, <f64>format);
-  // A loop of 1 word (2 frames) or less is no loop, as in ProTracker (src/loop.ts states the same rule).
-  const looped = loopLength > 2 && loopStart + loopLength <= frames;
+  const looped = loops(loopStart, loopLength, frames);
   vset(s, P_LOOPED, looped ? 1 : 0);
   vset(s, P_LOOP_START, looped ? <f64>loopStart : 0);
   vset(s, P_LOOP_END, looped ? <f64>(loopStart + loopLength) : <f64>frames);

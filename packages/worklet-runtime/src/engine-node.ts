@@ -5,10 +5,10 @@
 // ring the processor reads every quantum.
 import { addProcessorModule, engineModule, processorName } from './assets.js';
 import { WorkletRuntimeError } from './errors.js';
-import type { EngineProcessorOptions } from './processor.js';
 import {
   ENDED_FIELDS,
   type EndedEvent,
+  type EngineProcessorOptions,
   type ErrorReply,
   type EventFields,
   type EventMessage,

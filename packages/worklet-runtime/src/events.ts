@@ -1,24 +1,28 @@
 // Checks of note events on the main thread, shared by every instrument kind, so a bad
-// call throws a typed error at the caller and changes nothing.
+// call throws a typed error at the caller and changes nothing. The ranges are the
+// protocol's (LIMITS in protocol.ts): an event that passes here passes the processor's
+// record check too.
 import { WorkletRuntimeError } from './errors.js';
 import type { NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
+import type { Pitch } from './pitch.js';
+import { LIMITS, type Limit } from './protocol.js';
 
-/** How a note is pitched after checking. */
-export type Pitch = { readonly period: number } | { readonly frequency: number };
+/** Context time in seconds: any non-negative time (a main-thread value, not sent as such). */
+const TIME: Limit = { min: 0, max: Number.MAX_VALUE };
 
 function fail(where: string, what: string): never {
   throw new WorkletRuntimeError('INVALID_ARGUMENT', `${where}: ${what}`);
 }
 
-function inRange(where: string, name: string, value: unknown, min: number, max: number): number {
+function inRange(where: string, name: string, value: unknown, { min, max }: Limit): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     fail(where, `${name} must be a number in ${min}..${max}, got ${String(value)}`);
   }
   return value;
 }
 
-function optional(where: string, name: string, value: unknown, min: number, max: number): number | undefined {
-  return value === undefined ? undefined : inRange(where, name, value, min, max);
+function optional(where: string, name: string, value: unknown, limit: Limit): number | undefined {
+  return value === undefined ? undefined : inRange(where, name, value, limit);
 }
 
 function checkVoice(where: string, voice: unknown, voices: number): number {
@@ -35,8 +39,8 @@ function checkPitch(
   required: boolean,
 ): Pitch | undefined {
   if (period !== undefined && frequency !== undefined) fail(where, 'give period or frequency, not both');
-  if (period !== undefined) return { period: inRange(where, 'period', period, 1, 1e6) };
-  if (frequency !== undefined) return { frequency: inRange(where, 'frequency', frequency, 1e-3, 1e6) };
+  if (period !== undefined) return { period: inRange(where, 'period', period, LIMITS.period) };
+  if (frequency !== undefined) return { frequency: inRange(where, 'frequency', frequency, LIMITS.frequency) };
   if (required) fail(where, 'a period or a frequency is required');
   return undefined;
 }
@@ -56,13 +60,13 @@ export interface CheckedNoteOn {
 export function checkNoteOn(where: string, e: NoteOnEvent, voices: number): CheckedNoteOn {
   if (typeof e !== 'object' || e === null) fail(where, 'the event must be an object');
   return {
-    time: inRange(where, 'time', e.time, 0, Number.MAX_VALUE),
+    time: inRange(where, 'time', e.time, TIME),
     voice: e.voice === undefined ? undefined : checkVoice(where, e.voice, voices),
     pitch: checkPitch(where, e.period, e.frequency, true) as Pitch,
-    volume: optional(where, 'volume', e.volume, 0, 64),
-    pan: inRange(where, 'pan', e.pan ?? 0, -1, 1),
-    offset: inRange(where, 'offset', e.offset ?? 0, 0, 2 ** 28),
-    velocity: inRange(where, 'velocity', e.velocity ?? 1, 0, 1),
+    volume: optional(where, 'volume', e.volume, LIMITS.volume),
+    pan: inRange(where, 'pan', e.pan ?? 0, LIMITS.pan),
+    offset: inRange(where, 'offset', e.offset ?? 0, LIMITS.offset),
+    velocity: inRange(where, 'velocity', e.velocity ?? 1, LIMITS.velocity),
   };
 }
 
@@ -79,11 +83,11 @@ export interface CheckedSet {
 export function checkSet(where: string, e: SetEvent, voices: number): CheckedSet {
   if (typeof e !== 'object' || e === null) fail(where, 'the event must be an object');
   return {
-    time: inRange(where, 'time', e.time, 0, Number.MAX_VALUE),
+    time: inRange(where, 'time', e.time, TIME),
     voice: checkVoice(where, e.voice, voices),
     pitch: checkPitch(where, e.period, e.frequency, false),
-    volume: optional(where, 'volume', e.volume, 0, 64),
-    pan: optional(where, 'pan', e.pan, -1, 1),
+    volume: optional(where, 'volume', e.volume, LIMITS.volume),
+    pan: optional(where, 'pan', e.pan, LIMITS.pan),
   };
 }
 
@@ -95,7 +99,7 @@ export function checkNoteOff(
 ): { time: number; voice: number | undefined } {
   if (typeof e !== 'object' || e === null) fail(where, 'the event must be an object');
   return {
-    time: inRange(where, 'time', e.time, 0, Number.MAX_VALUE),
+    time: inRange(where, 'time', e.time, TIME),
     voice: e.voice === undefined ? undefined : checkVoice(where, e.voice, voices),
   };
 }
@@ -106,18 +110,4 @@ export function checkVoices(where: string, voices: unknown, max: number, name = 
     fail(where, `${name} must be an integer in 1..${max}, got ${String(voices)}`);
   }
   return voices;
-}
-
-/** Amiga PAL clock in Hz. */
-export const PAL_CLOCK = 7093789.2;
-
-/** Sample frames a sampler advances per output frame for a pitch (the engine's rule). */
-export function samplerStep(
-  pitch: Pitch,
-  sampleRate: number,
-  baseFrequency: number,
-  finetune: number,
-): number {
-  if ('period' in pitch) return PAL_CLOCK / (2 * pitch.period) / sampleRate;
-  return (pitch.frequency / baseFrequency) * 2 ** (finetune / 96);
 }

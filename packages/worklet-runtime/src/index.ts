@@ -18,6 +18,8 @@ export { EngineNode } from './engine-node.js';
 export { WorkletRuntimeError, type WorkletRuntimeErrorCode } from './errors.js';
 /** The instrument contract shared by pooled, dedicated and sample-only instruments, and its events. */
 export type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
+/** ProTracker's loop rule as the engine applies it, for loaders that decide whether a sample loops. */
+export { isLoop, sampleLoops } from './loop.js';
 /** Patches: what a sampler or a synth instrument plays. */
 export type { InstrumentPatch, SamplerPatch, SynthPatch } from './patch.js';
 /** An instrument in a slot of a shared node. */

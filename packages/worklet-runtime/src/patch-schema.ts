@@ -1,11 +1,20 @@
 // The shape of an InstrumentPatch as a valibot schema: one declaration gives every field's
-// type and range, and a failed check names the field by its path (`patch.loopStart`).
+// type, and a failed check names the field by its path (`patch.loopStart`). The ranges
+// are the protocol's (LIMITS in protocol.ts), so the main thread refuses exactly what the
+// processor would.
 import * as v from 'valibot';
-import { WAVEFORMS } from './protocol.js';
+import { INTERPOLATIONS, LIMITS, type Limit, WAVEFORMS } from './protocol.js';
 
-function inRange(min: number, max: number) {
+function inRange({ min, max }: Limit) {
   const expected = `expected a finite number in ${min}..${max}`;
   return v.pipe(v.number(expected), v.finite(expected), v.minValue(min, expected), v.maxValue(max, expected));
+}
+
+/** `'a', 'b' or 'c'` (joined by `or`) or `'a', 'b', 'c'` (by `,`). */
+function quoted(options: readonly string[], join: 'or' | ','): string {
+  const q = options.map((o) => `'${o}'`);
+  if (join === ',') return q.join(', ');
+  return `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
 }
 
 function wholeFrames() {
@@ -21,22 +30,22 @@ const samplerSchema = v.object({
   ),
   loopStart: wholeFrames(),
   loopLength: wholeFrames(),
-  volume: v.optional(inRange(0, 64)),
-  finetune: v.optional(inRange(-8, 7)),
-  baseFrequency: v.optional(inRange(1e-3, 1e7)),
-  interpolation: v.optional(v.picklist(['linear', 'none'], "expected 'linear' or 'none'")),
+  volume: v.optional(inRange(LIMITS.volume)),
+  finetune: v.optional(inRange(LIMITS.finetune)),
+  baseFrequency: v.optional(inRange(LIMITS.baseFrequency)),
+  interpolation: v.optional(v.picklist(INTERPOLATIONS, `expected ${quoted(INTERPOLATIONS, 'or')}`)),
 });
 
 const synthSchema = v.object({
   kind: v.literal('synth'),
-  waveform: v.picklist(WAVEFORMS, `expected one of ${WAVEFORMS.map((w) => `'${w}'`).join(', ')}`),
-  attack: inRange(0, 600),
-  decay: inRange(0, 600),
-  sustain: inRange(0, 1),
-  release: inRange(0, 600),
-  cutoff: inRange(1, 1e6),
-  resonance: inRange(0, 1),
-  volume: v.optional(inRange(0, 64)),
+  waveform: v.picklist(WAVEFORMS, `expected one of ${quoted(WAVEFORMS, ',')}`),
+  attack: inRange(LIMITS.envelope),
+  decay: inRange(LIMITS.envelope),
+  sustain: inRange(LIMITS.sustain),
+  release: inRange(LIMITS.envelope),
+  cutoff: inRange(LIMITS.cutoff),
+  resonance: inRange(LIMITS.resonance),
+  volume: v.optional(inRange(LIMITS.volume)),
 });
 
 /** Every InstrumentPatch, told apart by `kind`. */

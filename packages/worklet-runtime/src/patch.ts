@@ -1,6 +1,6 @@
 // Instrument patches as users write them, checked and turned into protocol messages.
 import { WorkletRuntimeError } from './errors.js';
-import { isLoop } from './loop.js';
+import { loopRunsPast } from './loop.js';
 import { patchProblems } from './patch-schema.js';
 import type { PatchMessage, SampleFormat, SynthPatchMessage } from './protocol.js';
 
@@ -60,7 +60,7 @@ export function resolvePatch(patch: InstrumentPatch, where: string): ResolvedPat
     if (loopLength > frames) {
       bad(where, `patch.loopLength: expected 0..${frames} (the sample's frames), got ${loopLength}`);
     }
-    if (isLoop(loopLength) && loopStart + loopLength > frames) {
+    if (loopRunsPast(loopStart, loopLength, frames)) {
       bad(where, `patch.loopLength: loop ${loopStart}+${loopLength} runs past the sample's ${frames} frames`);
     }
     const copy = data.slice();

@@ -21,6 +21,7 @@ import {
   checkRecord,
   ENDED_FIELDS,
   ENDED_RING_ENTRIES,
+  type EngineProcessorOptions,
   type FromProcessor,
   type LoadMessage,
   lastRefusal,
@@ -44,23 +45,6 @@ declare const sampleRate: number;
 declare function registerProcessor(name: string, ctor: new (options: ProcessorConstruction) => object): void;
 declare abstract class AudioWorkletProcessor {
   readonly port: MessagePort;
-}
-
-/** What the main thread passes in `processorOptions`. */
-export interface EngineProcessorOptions {
-  readonly module: WebAssembly.Module;
-  readonly voices: number;
-  /** Slots (instruments) the engine hosts; defaults to the node's number of outputs. */
-  readonly slots?: number;
-  /** Every slot renders into output 0 (their sum) instead of an output of its own. */
-  readonly sharedOutput?: boolean;
-  /** false: gains step and cut voices stop at once (ProTracker-exact); default true. */
-  readonly declick?: boolean;
-  /**
-   * Shared-memory transport: the command ring (SHARED_COMMAND_RECORDS records) followed by
-   * the ended-voices ring (ENDED_RING_ENTRIES entries), see `sharedRingsBytes`.
-   */
-  readonly rings?: SharedArrayBuffer;
 }
 
 interface ProcessorConstruction {

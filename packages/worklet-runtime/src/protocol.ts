@@ -5,7 +5,7 @@
 // definition of that record layout. The processor checks every inbound message and record
 // in place (`checkMessage`, `checkRecord`) and answers a bad one with an `error` message
 // instead of throwing; nothing is built on the accepted path.
-import { isLoop } from './loop.js';
+import { loopRunsPast } from './loop.js';
 
 /** Sample formats the engine stores as they are (no conversion, no extra memory). */
 export type SampleFormat = 'int8' | 'int16' | 'float32';
@@ -19,6 +19,56 @@ export const WAVEFORMS = ['sine', 'square', 'saw', 'triangle', 'noise'] as const
 /** A synth oscillator shape. */
 export type Waveform = (typeof WAVEFORMS)[number];
 
+/** Sample formats in the order error messages list them. */
+export const SAMPLE_FORMATS = ['int8', 'int16', 'float32'] as const satisfies readonly SampleFormat[];
+
+/** How a sampler reads between sample frames. */
+export const INTERPOLATIONS = ['linear', 'none'] as const;
+
+/** An inclusive numeric range. */
+export interface Limit {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * Every numeric limit of the protocol, written once. The processor's validator, the
+ * main thread's event checks (events.ts) and the patch schema (patch-schema.ts) all read
+ * their ranges from here, so the two sides of the port cannot disagree.
+ */
+export const LIMITS = {
+  /** Context frame of a scheduled message or record. */
+  frame: { min: 0, max: Number.MAX_SAFE_INTEGER },
+  /** Amiga period (PAL clock). */
+  period: { min: 1, max: 1e6 },
+  /** Hz. */
+  frequency: { min: 1e-3, max: 1e6 },
+  /** Note and patch volume, ProTracker's scale. */
+  volume: { min: 0, max: 64 },
+  /** -1 left .. 1 right. */
+  pan: { min: -1, max: 1 },
+  /** Start frame in the sample. */
+  offset: { min: 0, max: 2 ** 28 },
+  velocity: { min: 0, max: 1 },
+  /** Frames of one sample. */
+  frames: { min: 1, max: 2 ** 28 },
+  /** Eighths of a semitone. */
+  finetune: { min: -8, max: 7 },
+  /** Hz heard at playback rate 1. */
+  baseFrequency: { min: 1e-3, max: 1e7 },
+  /** Seconds of a synth envelope stage (attack, decay, release). */
+  envelope: { min: 0, max: 600 },
+  /** Synth sustain level. */
+  sustain: { min: 0, max: 1 },
+  /** Synth low-pass cutoff in Hz. */
+  cutoff: { min: 1, max: 1e6 },
+  resonance: { min: 0, max: 1 },
+  /** `sample-data` messages that may follow one chunked load. */
+  chunks: { min: 0, max: 2 ** 20 },
+  /** Byte offset of one `sample-data` chunk. */
+  chunkOffset: { min: 0, max: 2 ** 30 },
+} as const satisfies Record<string, Limit>;
+
 /** A sampler patch as sent to the processor: raw sample bytes plus playback settings. */
 export interface SamplerPatchMessage {
   readonly kind: 'sampler';
@@ -30,7 +80,7 @@ export interface SamplerPatchMessage {
   readonly volume: number;
   readonly finetune: number;
   readonly baseFrequency: number;
-  readonly interpolation: 'linear' | 'none';
+  readonly interpolation: (typeof INTERPOLATIONS)[number];
 }
 
 /** A synth patch as sent to the processor: the user's patch with every default filled in. */
@@ -284,6 +334,23 @@ export interface PongReply {
 /** Every message the processor may send. */
 export type FromProcessor = AckReply | ErrorReply | EndedReply | ReportReply | PongReply;
 
+/** What the main thread passes as the engine processor's `processorOptions`. */
+export interface EngineProcessorOptions {
+  readonly module: WebAssembly.Module;
+  readonly voices: number;
+  /** Slots (instruments) the engine hosts; defaults to the node's number of outputs. */
+  readonly slots?: number;
+  /** Every slot renders into output 0 (their sum) instead of an output of its own. */
+  readonly sharedOutput?: boolean;
+  /** false: gains step and cut voices stop at once (ProTracker-exact); default true. */
+  readonly declick?: boolean;
+  /**
+   * Shared-memory transport: the command ring (SHARED_COMMAND_RECORDS records) followed by
+   * the ended-voices ring (ENDED_RING_ENTRIES entries), see `sharedRingsBytes`.
+   */
+  readonly rings?: SharedArrayBuffer;
+}
+
 // ---------------------------------------------------------------------------------------
 // The command record: RECORD_SIZE float64 values per voice event.
 
@@ -468,7 +535,7 @@ function whereOf(m: Fields, nested: boolean): string {
 const NONE: Fields = {};
 let current: Fields = NONE;
 
-function num(m: Fields, key: string, nested: boolean, min: number, max: number): number {
+function num(m: Fields, key: string, nested: boolean, { min, max }: Limit): number {
   const v = m[key];
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new Refusal(
@@ -482,8 +549,8 @@ function num(m: Fields, key: string, nested: boolean, min: number, max: number):
   return v;
 }
 
-function int(m: Fields, key: string, nested: boolean, min: number, max: number): number {
-  const v = num(m, key, nested, min, max);
+function int(m: Fields, key: string, nested: boolean, limit: Limit): number {
+  const v = num(m, key, nested, limit);
   if (!Number.isInteger(v))
     throw new Refusal('INVALID_FIELD', `${whereOf(current, nested)}: ${key} ${v} is not an integer`);
   return v;
@@ -510,14 +577,12 @@ function slotOf(m: Fields, view: ValidationView): number {
   return v;
 }
 
-const FORMATS = ['int8', 'int16', 'float32'] as const;
-const INTERPOLATIONS = ['linear', 'none'] as const;
 const FAULT_MODES = ['throw', 'hang'] as const;
 
 function samplerPatch(p: Fields, chunked: boolean): void {
-  oneOf(p, 'format', true, FORMATS);
+  oneOf(p, 'format', true, SAMPLE_FORMATS);
   const format = p.format as SampleFormat;
-  const frames = int(p, 'frames', true, 1, 2 ** 28);
+  const frames = int(p, 'frames', true, LIMITS.frames);
   const data = p.data;
   if (!(data instanceof ArrayBuffer)) {
     throw new Refusal(
@@ -532,33 +597,34 @@ function samplerPatch(p: Fields, chunked: boolean): void {
       `${whereOf(current, true)}: ${frames} ${format} frames need ${need} bytes, data has ${data.byteLength}${chunked ? ' in its first chunk' : ''}`,
     );
   }
-  const loopStart = int(p, 'loopStart', true, 0, frames);
-  const loopLength = int(p, 'loopLength', true, 0, frames);
-  if (isLoop(loopLength) && loopStart + loopLength > frames) {
+  const withinSample = { min: 0, max: frames };
+  const loopStart = int(p, 'loopStart', true, withinSample);
+  const loopLength = int(p, 'loopLength', true, withinSample);
+  if (loopRunsPast(loopStart, loopLength, frames)) {
     throw new Refusal(
       'INVALID_PATCH',
       `${whereOf(current, true)}: loop ${loopStart}+${loopLength} runs past the sample's ${frames} frames`,
     );
   }
-  num(p, 'volume', true, 0, 64);
-  num(p, 'finetune', true, -8, 7);
-  num(p, 'baseFrequency', true, 1e-3, 1e7);
+  num(p, 'volume', true, LIMITS.volume);
+  num(p, 'finetune', true, LIMITS.finetune);
+  num(p, 'baseFrequency', true, LIMITS.baseFrequency);
   oneOf(p, 'interpolation', true, INTERPOLATIONS);
 }
 
 function synthPatch(p: Fields): void {
   oneOf(p, 'waveform', true, WAVEFORMS);
-  num(p, 'attack', true, 0, 600);
-  num(p, 'decay', true, 0, 600);
-  num(p, 'sustain', true, 0, 1);
-  num(p, 'release', true, 0, 600);
-  num(p, 'cutoff', true, 1, 1e6);
-  num(p, 'resonance', true, 0, 1);
-  num(p, 'volume', true, 0, 64);
+  num(p, 'attack', true, LIMITS.envelope);
+  num(p, 'decay', true, LIMITS.envelope);
+  num(p, 'sustain', true, LIMITS.sustain);
+  num(p, 'release', true, LIMITS.envelope);
+  num(p, 'cutoff', true, LIMITS.cutoff);
+  num(p, 'resonance', true, LIMITS.resonance);
+  num(p, 'volume', true, LIMITS.volume);
 }
 
 function frame(m: Fields): void {
-  num(m, 'frame', false, 0, Number.MAX_SAFE_INTEGER);
+  num(m, 'frame', false, LIMITS.frame);
 }
 
 /** Throws a Refusal for a bad message; returns quietly for a good one. */
@@ -582,14 +648,14 @@ function inspect(m: Fields, view: ValidationView): void {
           `${whereOf(m, false)}: records must be a Float64Array, got ${describe(records)}`,
         );
       }
-      int(m, 'count', false, 0, Math.floor(records.length / RECORD_SIZE));
+      int(m, 'count', false, { min: 0, max: Math.floor(records.length / RECORD_SIZE) });
       return;
     }
     case 'assign': {
       frame(m);
       const slot = slotOf(m, view);
-      const start = int(m, 'start', false, 0, view.voices - 1);
-      const count = int(m, 'count', false, 1, view.voices - start);
+      const start = int(m, 'start', false, { min: 0, max: view.voices - 1 });
+      const count = int(m, 'count', false, { min: 1, max: view.voices - start });
       for (let other = 0; other < view.slots; other++) {
         const n = view.slotCount(other);
         if (other === slot || n === 0) continue;
@@ -609,7 +675,7 @@ function inspect(m: Fields, view: ValidationView): void {
       if (view.slotCount(slot) === 0) {
         throw new Refusal('SLOT_NOT_ASSIGNED', `${whereOf(m, false)}: slot ${slot} has no voices assigned`);
       }
-      const chunks = m.chunks === undefined ? 0 : int(m, 'chunks', false, 0, 2 ** 20);
+      const chunks = m.chunks === undefined ? 0 : int(m, 'chunks', false, LIMITS.chunks);
       const p = m.patch;
       if (typeof p !== 'object' || p === null) {
         throw new Refusal(
@@ -635,7 +701,7 @@ function inspect(m: Fields, view: ValidationView): void {
     }
     case 'sample-data': {
       slotOf(m, view);
-      int(m, 'offset', false, 0, 2 ** 30);
+      int(m, 'offset', false, LIMITS.chunkOffset);
       if (!(m.data instanceof ArrayBuffer)) {
         throw new Refusal(
           'INVALID_FIELD',
@@ -717,13 +783,14 @@ function refuseRecord(code: ProtocolErrorCode, r: Float64Array, at: number, say:
   return code;
 }
 
-function badNumber(r: Float64Array, at: number, field: number, min: number, max: number): boolean {
+function badNumber(r: Float64Array, at: number, field: number, { min, max }: Limit): boolean {
   const v = r[at + field] as number;
   return !(v >= min && v <= max);
 }
 
-function explainNumber(r: Float64Array, at: number, field: number, key: string, min: number, max: number) {
+function explainNumber(r: Float64Array, at: number, field: number, key: keyof typeof LIMITS) {
   const v = r[at + field] as number;
+  const { min, max } = LIMITS[key];
   return refuseRecord(
     'INVALID_FIELD',
     r,
@@ -748,8 +815,8 @@ export function checkRecord(r: Float64Array, at: number, view: ValidationView): 
   if (op !== RecordOp.NoteOn && op !== RecordOp.NoteOff && op !== RecordOp.Set) {
     return refuseRecord('UNKNOWN_TYPE', r, at, `unknown record op ${op}`);
   }
-  if (badNumber(r, at, RecordField.Frame, 0, Number.MAX_SAFE_INTEGER))
-    return explainNumber(r, at, RecordField.Frame, 'frame', 0, Number.MAX_SAFE_INTEGER);
+  if (badNumber(r, at, RecordField.Frame, LIMITS.frame))
+    return explainNumber(r, at, RecordField.Frame, 'frame');
   const slot = r[at + RecordField.Slot] as number;
   if (!(Number.isInteger(slot) && slot >= 0 && slot < view.slots)) {
     return refuseRecord('SLOT_OUT_OF_RANGE', r, at, `slot ${slot} is not in 0..${view.slots - 1}`);
@@ -778,20 +845,20 @@ export function checkRecord(r: Float64Array, at: number, view: ValidationView): 
   if (period && frequency) return refuseRecord('INVALID_FIELD', r, at, 'give period or frequency, not both');
   if (op === RecordOp.NoteOn && !period && !frequency)
     return refuseRecord('INVALID_FIELD', r, at, 'a period or a frequency is required');
-  if (period && badNumber(r, at, RecordField.Pitch, 1, 1e6))
-    return explainNumber(r, at, RecordField.Pitch, 'period', 1, 1e6);
-  if (frequency && badNumber(r, at, RecordField.Pitch, 1e-3, 1e6))
-    return explainNumber(r, at, RecordField.Pitch, 'frequency', 1e-3, 1e6);
-  if (has & Has.Volume && badNumber(r, at, RecordField.Volume, 0, 64))
-    return explainNumber(r, at, RecordField.Volume, 'volume', 0, 64);
+  if (period && badNumber(r, at, RecordField.Pitch, LIMITS.period))
+    return explainNumber(r, at, RecordField.Pitch, 'period');
+  if (frequency && badNumber(r, at, RecordField.Pitch, LIMITS.frequency))
+    return explainNumber(r, at, RecordField.Pitch, 'frequency');
+  if (has & Has.Volume && badNumber(r, at, RecordField.Volume, LIMITS.volume))
+    return explainNumber(r, at, RecordField.Volume, 'volume');
   // A note-on always carries pan, offset and velocity; a set only what its bits say.
   const always = op === RecordOp.NoteOn;
-  if ((always || has & Has.Pan) && badNumber(r, at, RecordField.Pan, -1, 1))
-    return explainNumber(r, at, RecordField.Pan, 'pan', -1, 1);
-  if ((always || has & Has.Offset) && badNumber(r, at, RecordField.Offset, 0, 2 ** 28))
-    return explainNumber(r, at, RecordField.Offset, 'offset', 0, 2 ** 28);
-  if (always && badNumber(r, at, RecordField.Velocity, 0, 1))
-    return explainNumber(r, at, RecordField.Velocity, 'velocity', 0, 1);
+  if ((always || has & Has.Pan) && badNumber(r, at, RecordField.Pan, LIMITS.pan))
+    return explainNumber(r, at, RecordField.Pan, 'pan');
+  if ((always || has & Has.Offset) && badNumber(r, at, RecordField.Offset, LIMITS.offset))
+    return explainNumber(r, at, RecordField.Offset, 'offset');
+  if (always && badNumber(r, at, RecordField.Velocity, LIMITS.velocity))
+    return explainNumber(r, at, RecordField.Velocity, 'velocity');
   return null;
 }
 

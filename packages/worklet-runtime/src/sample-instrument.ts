@@ -1,10 +1,11 @@
 // The path without any worklet: each note is an AudioBufferSourceNode. Same interface,
 // so a caller can fall back to it where AudioWorklet is unavailable or not wanted.
 import { WorkletRuntimeError } from './errors.js';
-import { checkNoteOff, checkNoteOn, checkSet, checkVoices, samplerStep } from './events.js';
+import { checkNoteOff, checkNoteOn, checkSet, checkVoices } from './events.js';
 import type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
 import { isLoop } from './loop.js';
 import { type InstrumentPatch, resolvePatch, type SamplerPatch } from './patch.js';
+import { samplerStep } from './pitch.js';
 import type { SamplerPatchMessage } from './protocol.js';
 import { VoicePicker } from './voice-picker.js';
 

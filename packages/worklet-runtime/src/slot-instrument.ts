@@ -2,10 +2,11 @@
 // PooledInstrument (a slot in a shared node) and DedicatedInstrument (a node of its own).
 import type { EngineNode } from './engine-node.js';
 import { WorkletRuntimeError } from './errors.js';
-import { checkNoteOff, checkNoteOn, checkSet, samplerStep } from './events.js';
+import { checkNoteOff, checkNoteOn, checkSet } from './events.js';
 import type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
 import { isLoop } from './loop.js';
 import type { ResolvedPatch } from './patch.js';
+import { samplerStep } from './pitch.js';
 import { claimSlot, releaseSlotAfterTail } from './tails.js';
 import { VoicePicker } from './voice-picker.js';
 
