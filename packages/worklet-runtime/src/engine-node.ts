@@ -8,6 +8,7 @@ import { WorkletRuntimeError } from './errors.js';
 import {
   ENDED_FIELDS,
   type EndedEvent,
+  EndedField,
   type EngineProcessorOptions,
   type ErrorReply,
   type EventFields,
@@ -303,9 +304,9 @@ export class EngineNode {
       const at = (first + k) * ENDED_FIELDS;
       onEnded({
         type: 'ended',
-        slot: entries[at] as number,
-        voice: entries[at + 1] as number,
-        frame: entries[at + 2] as number,
+        slot: entries[at + EndedField.Slot] as number,
+        voice: entries[at + EndedField.Voice] as number,
+        frame: entries[at + EndedField.Frame] as number,
       });
     }
   }

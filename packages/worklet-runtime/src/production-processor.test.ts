@@ -1,5 +1,7 @@
 // The production processor carries no fault injection: the test-only message that the
 // testing build obeys is refused like any unknown type, and the node keeps working.
+import processorSource from 'embedded:processor';
+import testingProcessorSource from 'embedded:processor-testing';
 import { AudioContext } from 'node-web-audio-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeAudioWorkletNode, RATE } from '../test/node-audio.js';
@@ -19,6 +21,12 @@ afterEach(async () => {
 });
 
 describe('the production processor', () => {
+  it('carries no fault injection code (the testing build does)', () => {
+    const faultText = 'this processor was told to fail';
+    expect(testingProcessorSource).toContain(faultText);
+    expect(processorSource).not.toContain(faultText);
+  });
+
   it('refuses fail-for-test as an unknown type and keeps rendering', async () => {
     const pool = await createWorkletPool(context as unknown as BaseAudioContext, {
       AudioWorkletNode: NodeAudioWorkletNode,

@@ -288,7 +288,15 @@ export interface EndedEvent {
   readonly frame: number;
 }
 
-/** Fields of one entry of the ended-voices ring: slot, voice, context frame. */
+/** Offsets of the fields inside one entry of the ended-voices ring. */
+export const EndedField = {
+  Slot: 0,
+  Voice: 1,
+  /** Context frame at which the voice went silent. */
+  Frame: 2,
+} as const;
+
+/** Values per entry of the ended-voices ring. */
 export const ENDED_FIELDS = 3;
 
 /**
