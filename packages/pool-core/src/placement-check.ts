@@ -25,7 +25,8 @@ function reject(strategy: Strategy, request: PlacementRequest, what: string): ne
 /**
  * Checks a strategy's answer against the layout before anything is committed: integers,
  * an existing worklet, inside the worklet, inside one engine, on the declared alignment,
- * at least the requested voices, and no voice already taken.
+ * alone in its worklet when the strategy is exclusive, at least the requested voices, and
+ * no voice already taken.
  */
 export function checkPlacement(
   layout: Layout,
@@ -47,6 +48,7 @@ export function checkPlacement(
       start + count <= layout.vpw &&
       ((start / layout.vpe) | 0) === (((start + count - 1) / layout.vpe) | 0) &&
       start % alignment === 0 &&
+      (strategy.exclusive !== true || layout.owners[worklet] === 0) &&
       layout.isFree(worklet, start, count)
     ) {
       return;
@@ -76,6 +78,9 @@ export function checkPlacement(
   }
   if (start % alignment !== 0) {
     reject(strategy, request, `${where}, but start ${start} is not a multiple of its alignment ${alignment}`);
+  }
+  if (strategy.exclusive === true && layout.owners[worklet] !== 0) {
+    reject(strategy, request, `${where}, but it is exclusive and worklet ${worklet} already holds an owner`);
   }
   const base = worklet * layout.vpw;
   const occ = layout.occ;

@@ -21,7 +21,7 @@ function show(a: Allocation): string {
   return `'${a.owner}' at worklet ${a.worklet}, voices ${a.start}-${a.start + a.count - 1}`;
 }
 
-/** Problems with the ranges of a snapshot: bounds, engines, alignment, overlap, duplicate owners. */
+/** Problems with the ranges of a snapshot: bounds, engines, alignment, exclusivity, overlap, duplicate owners. */
 export function snapshotProblems(snapshot: PoolSnapshot): string[] {
   const problems: string[] = [];
   const { voicesPerWorklet: vpw, enginesPerWorklet, workletCount, alignment } = snapshot;
@@ -31,6 +31,7 @@ export function snapshotProblems(snapshot: PoolSnapshot): string[] {
   }
   const owners = new Set<string>();
   const taken = new Map<string, string>();
+  const holder = new Map<number, string>();
   for (const a of snapshot.allocations) {
     if (owners.has(a.owner)) problems.push(`owner '${a.owner}' holds more than one range`);
     owners.add(a.owner);
@@ -47,6 +48,11 @@ export function snapshotProblems(snapshot: PoolSnapshot): string[] {
     }
     if (a.start % alignment !== 0)
       problems.push(`${show(a)}: start not a multiple of alignment ${alignment}`);
+    const first = holder.get(a.worklet);
+    if (snapshot.exclusive && first !== undefined) {
+      problems.push(`${show(a)}: shares its worklet with '${first}' under an exclusive strategy`);
+    }
+    holder.set(a.worklet, a.owner);
     for (let v = a.start; v < a.start + a.count; v++) {
       const key = `${a.worklet}:${v}`;
       const other = taken.get(key);
@@ -80,7 +86,7 @@ function deeplyFrozen(value: unknown): boolean {
 
 /**
  * Checks everything that must hold for any pool at rest: ranges inside worklets and engines,
- * on the declared alignment, never overlapping, one range per owner, at most maxWorklets,
+ * on the declared alignment, alone in a worklet under an exclusive strategy, never overlapping, one range per owner, at most maxWorklets,
  * a deeply frozen snapshot, and stats() equal to stats recomputed from the raw ranges.
  * Throws {@link InvariantViolation} listing every problem.
  */

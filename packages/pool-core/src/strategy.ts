@@ -75,6 +75,12 @@ export interface Strategy {
   readonly description: string;
   /** Every range starts at a multiple of this (relative to the worklet); the pool checks it. */
   readonly alignment?: number;
+  /**
+   * true: a worklet holds at most one owner (the one-instrument-per-worklet layout). The
+   * pool checks it like the alignment, and a runtime may give each worklet a single slot
+   * for it. Absent or false: owners may share a worklet.
+   */
+  readonly exclusive?: boolean;
   /** Chooses a range for the request, or `null` when nothing in the view fits. */
   place(request: PlacementRequest, view: PoolView): Placement | null;
 }

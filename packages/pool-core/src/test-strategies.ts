@@ -43,6 +43,7 @@ export function dedicatedForTests(): Strategy {
   return {
     name: 'test-dedicated',
     description: 'one owner per worklet',
+    exclusive: true,
     place(request, view) {
       for (let w = 0; w < view.workletCount; w++) {
         if (view.ownerCount(w) === 0) return { worklet: w, start: 0, count: request.voices };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createVoicePool, PoolError, type Strategy } from './index';
+import { snapshotProblems } from './pool-invariants';
 import { dedicatedForTests, firstFitForTests } from './test-strategies';
 
 function errorOf(fn: () => unknown): PoolError {
@@ -154,5 +155,18 @@ describe('the view', () => {
     // Worklet 0: free voice 2, free voices 7 (end of engine 0); engine 1 full.
     pool.allocate('probe', 1);
     expect(views).toEqual([JSON.stringify([1, -1, -1, -1, 1, 0, 0, 1, 3, 14, false, false, false, 0])]);
+  });
+});
+
+describe('the invariant checker', () => {
+  it('reports two owners in one worklet only when the snapshot is exclusive', () => {
+    const shared = createVoicePool({ strategy: firstFitForTests() });
+    shared.allocate('a', 4);
+    shared.allocate('b', 4);
+    const snapshot = shared.snapshot();
+    expect(snapshotProblems(snapshot)).toEqual([]);
+    expect(snapshotProblems({ ...snapshot, exclusive: true })).toEqual([
+      "'b' at worklet 0, voices 4-7: shares its worklet with 'a' under an exclusive strategy",
+    ]);
   });
 });

@@ -187,6 +187,33 @@ describe('placement validation', () => {
     expect(pool.snapshot()).toEqual(before);
   });
 
+  it('rejects a second owner in a worklet when the strategy declares itself exclusive', () => {
+    const strategy: Strategy = {
+      name: 'leaky',
+      description: 'claims one owner per worklet but packs them',
+      exclusive: true,
+      place(request, view) {
+        return view.workletCount === 0
+          ? null
+          : { worklet: 0, start: view.ownerCount(0) * 4, count: request.voices };
+      },
+    };
+    const pool = createVoicePool({ strategy });
+    pool.allocate('first', 4);
+    const before = pool.snapshot();
+    expect(before.exclusive).toBe(true);
+    const error = errorOf(() => pool.allocate('second', 4));
+    expect(error.code).toBe('INVALID_PLACEMENT');
+    expect(error.message).toContain('exclusive and worklet 0 already holds an owner');
+    expect(pool.snapshot()).toEqual(before);
+  });
+
+  it('refuses a strategy whose exclusive flag is not a boolean', () => {
+    const strategy = { ...dedicatedForTests(), exclusive: 'yes' } as unknown as Strategy;
+    const error = errorOf(() => createVoicePool({ strategy }));
+    expect(error.message).toContain("declares exclusive 'yes'; it must be a boolean");
+  });
+
   it('rejects a strategy that finds room only after a worklet was added', () => {
     const strategy: Strategy = {
       name: 'late',

@@ -66,6 +66,8 @@ export interface PoolSnapshot {
   readonly strategy: string;
   /** The alignment the pool enforces (1 when the strategy declares none). */
   readonly alignment: number;
+  /** Whether the strategy declares itself exclusive (one owner per worklet). */
+  readonly exclusive: boolean;
   /** Every range, ordered by worklet then start. */
   readonly allocations: readonly Allocation[];
 }
@@ -182,6 +184,11 @@ class Pool implements VoicePool {
     if (!isPositiveInteger(alignment)) {
       throw invalid(
         `createVoicePool: strategy '${strategy.name}' declares alignment ${show(alignment)}; it must be a positive integer`,
+      );
+    }
+    if (strategy.exclusive !== undefined && typeof strategy.exclusive !== 'boolean') {
+      throw invalid(
+        `createVoicePool: strategy '${strategy.name}' declares exclusive ${show(strategy.exclusive)}; it must be a boolean`,
       );
     }
     if (!(initialWorklets === 0 || isPositiveInteger(initialWorklets))) {
@@ -399,6 +406,7 @@ class Pool implements VoicePool {
       growth: this.growth,
       strategy: this.strategy.name,
       alignment: this.alignment,
+      exclusive: this.strategy.exclusive === true,
       allocations: Object.freeze(this.allocations().map((a) => Object.freeze({ ...a }))),
     });
   }

@@ -7,6 +7,7 @@ export function dedicated(): Strategy {
   return Object.freeze({
     name: 'dedicated',
     description: 'one owner per worklet, starting at voice 0 of the lowest empty worklet',
+    exclusive: true,
     place(request: PlacementRequest, view: PoolView): Placement | null {
       const worklets = view.workletCount;
       for (let w = 0; w < worklets; w++) {

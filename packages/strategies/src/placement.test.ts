@@ -127,4 +127,8 @@ describe('dedicated', () => {
     pool.release('b');
     expect(range(pool.allocate('d', 4))).toBe('1:0+4');
   });
+  it('declares itself exclusive, so pools and runtimes can rely on one owner per worklet', () => {
+    expect(dedicated().exclusive).toBe(true);
+    expect(layout(dedicated(), [['a', 2]]).snapshot().exclusive).toBe(true);
+  });
 });
