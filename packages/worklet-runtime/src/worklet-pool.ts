@@ -1,7 +1,10 @@
-// The pool made real: pool-core decides where every instrument's voices go, and this
-// module turns those decisions into AudioWorkletNodes. A node is created the moment the
-// core adds a worklet (synchronously, inside allocate), so concurrent createInstrument
-// calls can never create more nodes than the core decided on.
+// The pool made real, as one façade: pool-core decides where every instrument's voices
+// go, and the WorkletPool turns those decisions into AudioWorkletNodes. A node is created
+// the moment the core adds a worklet (synchronously, inside allocate), so concurrent
+// createInstrument calls can never create more nodes than the core decided on. The work
+// sits in modules by concern: pool-nodes.ts (the nodes), pool-placement.ts (ranges to
+// slots, loading an instrument), pool-recovery.ts (replacing failed nodes) and
+// pool-compaction.ts (carrying out the core's compaction plan).
 import {
   type CompactionPlan,
   createVoicePool,
@@ -19,7 +22,7 @@ import {
   audioWorkletNodeConstructor,
   type CommandTransport,
   contextClosed,
-  EngineNode,
+  type EngineNode,
   isClosed,
   nativeContext,
   nativeNode,
@@ -28,9 +31,12 @@ import {
 import { WorkletRuntimeError } from './errors.js';
 import { checkVoices } from './events.js';
 import { type InstrumentPatch, resolvePatch } from './patch.js';
-import { PooledInstrument } from './pooled-instrument.js';
+import { Compactor } from './pool-compaction.js';
+import { NodeTable, type PoolNode } from './pool-nodes.js';
+import { isLoading, type Loading, type PoolParts, placeInstrument, SlotGeometry } from './pool-placement.js';
+import { FaultRecovery } from './pool-recovery.js';
+import type { PooledInstrument } from './pooled-instrument.js';
 import type { ReportReply } from './protocol.js';
-import { loadSlot } from './slot-instrument.js';
 import { afterTail } from './tails.js';
 
 /** Options of createWorkletPool. */
@@ -95,48 +101,22 @@ export interface WorkletPoolStats extends PoolStats {
   readonly render: readonly WorkletRenderStats[];
 }
 
-/** Marks one createInstrument call in flight; a reset or a newer call replaces it. */
-interface Loading {
-  readonly loading: true;
-}
-
-function isLoading(value: PooledInstrument | Loading | undefined): value is Loading {
-  return value !== undefined && !(value instanceof PooledInstrument);
-}
-
-interface Node {
-  readonly ready: Promise<EngineNode>;
-  engine: EngineNode | null;
-  /** Instrument in each slot. */
-  readonly slots: (PooledInstrument | null)[];
-  /** What the last health check saw: quanta the processor had rendered, at which audio-thread frame. */
-  lastProbe?: { readonly quanta: number; readonly frame: number };
-}
-
 /** Instruments sharing a few AudioWorkletNodes, placed by a pool-core strategy. */
 export class WorkletPool {
   readonly context: BaseAudioContext;
   private readonly core: VoicePool;
   private readonly destination: AudioNode;
-  private readonly ctor: AudioWorkletNodeConstructor;
-  private readonly onError: ((error: WorkletRuntimeError) => void) | undefined;
-  private readonly alignment: number;
-  private readonly slotsPerNode: number;
-  private readonly declick: boolean;
   /** The one output of every instrument in 'shared' output mode. */
   private readonly bus: GainNode | null;
   /** How voice events reach the audio thread of every node. */
   readonly transport: CommandTransport;
-  private readonly nodes: (Node | null)[] = [];
+  private readonly nodes: NodeTable;
   /** Live instruments, and a unique token per createInstrument call still loading. */
   private readonly instruments = new Map<string, PooledInstrument | Loading>();
-  private nodesCreated = 0;
-  /** Nodes replaced after a failure. */
-  private replacements = 0;
-  private readonly recovering = new Map<number, Promise<void>>();
+  private readonly parts: PoolParts;
+  private readonly recovery: FaultRecovery;
+  private readonly compactor: Compactor;
   private lastRender: WorkletRenderStats[] = [];
-  private compacting = false;
-  private readonly retiring: number[] = [];
   private disposed = false;
 
   /** @internal Use createWorkletPool. */
@@ -151,19 +131,14 @@ export class WorkletPool {
     this.context = context;
     this.destination =
       options.destination === undefined ? context.destination : nativeNode(options.destination);
-    this.ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
-    this.onError = options.onError;
-    this.declick = options.declick !== false;
+    const ctor = audioWorkletNodeConstructor(options.AudioWorkletNode);
     this.core = createVoicePool({
       voicesPerWorklet,
       strategy,
       growth: 'on-demand',
       ...(options.maxWorklets === undefined ? {} : { maxWorklets: options.maxWorklets }),
     });
-    // A slot is the start voice divided by the alignment the strategy promises, so
-    // aligned strategies need fewer outputs per node; one instrument per node needs one.
-    this.alignment = strategy.name === 'dedicated' ? voicesPerWorklet : (strategy.alignment ?? 1);
-    this.slotsPerNode = Math.ceil(voicesPerWorklet / this.alignment);
+    const geometry = new SlotGeometry(strategy, voicesPerWorklet);
     const outputs = options.outputs ?? 'per-instrument';
     if (outputs !== 'per-instrument' && outputs !== 'shared') {
       throw new WorkletRuntimeError(
@@ -187,91 +162,36 @@ export class WorkletPool {
     this.transport = transport;
     this.bus = outputs === 'shared' ? context.createGain() : null;
     this.bus?.connect(this.destination);
-    this.core.on('worklet-added', ({ index }) => this.materialise(index));
-    this.core.on('worklet-removed', ({ index }) => this.retire(index));
+    this.nodes = new NodeTable(
+      context,
+      {
+        voices: voicesPerWorklet,
+        slots: geometry.slotsPerNode,
+        declick: options.declick !== false,
+        transport,
+        AudioWorkletNode: ctor,
+        onError: options.onError,
+        bus: this.bus,
+      },
+      (index, node, reason) => this.recovery.fail(index, node, reason),
+    );
+    this.parts = {
+      context,
+      core: this.core,
+      nodes: this.nodes,
+      geometry,
+      instruments: this.instruments,
+      disposed: () => this.disposed,
+    };
+    this.recovery = new FaultRecovery(this.parts, options.onError);
+    this.compactor = new Compactor(this.parts);
+    this.core.on('worklet-added', ({ index }) => this.nodes.materialise(index));
+    this.core.on('worklet-removed', ({ index }) => this.nodes.retire(index));
   }
 
   /** Voices per worklet. */
   get voicesPerWorklet(): number {
     return this.core.voicesPerWorklet;
-  }
-
-  private materialise(index: number): void {
-    const node: Node = {
-      engine: null,
-      slots: new Array<PooledInstrument | null>(this.slotsPerNode).fill(null),
-      ready: EngineNode.create(this.context, {
-        voices: this.core.voicesPerWorklet,
-        slots: this.slotsPerNode,
-        sharedOutput: this.bus !== null,
-        declick: this.declick,
-        transport: this.transport,
-        AudioWorkletNode: this.ctor,
-        onError: this.onError,
-        onEnded: (e) => node.slots[e.slot]?.voiceEnded(e.voice, e.frame / this.context.sampleRate),
-        onFailure: (reason) => this.fail(index, node, reason),
-      }).then((engine) => {
-        node.engine = engine;
-        if (this.bus !== null) engine.node.connect(this.bus);
-        return engine;
-      }),
-    };
-    // A failed node surfaces through the createInstrument call that awaits it.
-    node.ready.catch(() => undefined);
-    this.nodesCreated++;
-    this.nodes[index] = node;
-  }
-
-  /** Starts replacing node `index` after it failed (once per failure; later reports of it are ignored). */
-  private fail(index: number, node: Node, reason: string): void {
-    if (this.disposed || isClosed(this.context) || this.nodes[index] !== node || this.recovering.has(index)) {
-      return;
-    }
-    const work = this.replace(index, node, reason)
-      .catch((error: unknown) => {
-        const failure = new WorkletRuntimeError(
-          'PROCESSOR_ERROR',
-          `worklet ${index} failed (${reason}) and could not be restored: ${String(error)}`,
-          { cause: error },
-        );
-        if (this.onError) this.onError(failure);
-        else console.error(failure);
-      })
-      .finally(() => this.recovering.delete(index));
-    this.recovering.set(index, work);
-  }
-
-  /**
-   * A new node takes the failed one's place: every instrument in it is loaded into the
-   * same slot of the new node (same voices, same range) and its output rewired. The old
-   * node keeps taking messages until then, so instruments stay callable throughout.
-   */
-  private async replace(index: number, old: Node, reason: string): Promise<void> {
-    this.replacements++;
-    this.materialise(index);
-    const fresh = this.nodes[index] as Node;
-    const engine = await fresh.ready;
-    await Promise.all(
-      old.slots.map(async (instrument, slot) => {
-        if (instrument === null || this.instruments.get(instrument.id) !== instrument) return;
-        const placement = { engine, slot, start: instrument.start };
-        const resolved = resolvePatch(
-          instrument.patch,
-          `WorkletPool restoring '${instrument.id}' (${reason})`,
-        );
-        await loadSlot(placement, instrument.voices, resolved, this.context.currentTime);
-        if (this.disposed || this.instruments.get(instrument.id) !== instrument) {
-          engine.post({ type: 'release', frame: engine.frameAt(this.context.currentTime), slot });
-          return;
-        }
-        instrument.attach(placement, index);
-        fresh.slots[slot] = instrument;
-      }),
-    );
-    old.ready.then(
-      (dead) => dead.dispose(),
-      () => undefined,
-    );
   }
 
   /**
@@ -288,48 +208,12 @@ export class WorkletPool {
   async checkHealth(timeoutMs = 1000): Promise<number[]> {
     // A closed context renders nothing and answers no ping; no node there can be restored.
     this.live('checkHealth');
-    const verdicts = await Promise.all(
-      this.nodes.map(async (node): Promise<{ node: Node; reason: string } | null> => {
-        if (node === null || node.engine === null) return null;
-        const probe = await node.engine.probe(timeoutMs);
-        if (probe === null) return { node, reason: `no answer to a ping within ${timeoutMs} ms` };
-        const last = node.lastProbe;
-        if (last === undefined || probe.frame > last.frame) node.lastProbe = probe;
-        const rendered = probe.frame - (last?.frame ?? probe.frame);
-        if (last !== undefined && last.quanta > 0 && probe.quanta === last.quanta && rendered >= 256) {
-          return { node, reason: `its processor was not called in ${rendered} rendered frames` };
-        }
-        return null;
-      }),
-    );
-    const failed: number[] = [];
-    for (const [index, verdict] of verdicts.entries()) {
-      // The verdict is about the node that was pinged, which may have been replaced meanwhile.
-      if (verdict === null || this.nodes[index] !== verdict.node || this.recovering.has(index)) continue;
-      failed.push(index);
-      this.fail(index, verdict.node, verdict.reason);
-    }
-    return failed;
+    return this.recovery.checkHealth(timeoutMs);
   }
 
   /** Resolves once every node replacement under way has finished. */
-  async recovered(): Promise<void> {
-    while (this.recovering.size > 0) await Promise.all(this.recovering.values());
-  }
-
-  private retire(index: number): void {
-    // During compaction a removed node still plays until its instruments have moved.
-    if (this.compacting) {
-      this.retiring.push(index);
-      return;
-    }
-    const node = this.nodes[index];
-    this.nodes[index] = null;
-    // Voices cut just before (reset, release, compaction) fade out first.
-    node?.ready.then(
-      (engine) => afterTail(engine, () => engine.dispose()),
-      () => undefined,
-    );
+  recovered(): Promise<void> {
+    return this.recovery.recovered();
   }
 
   private where(method: string): string {
@@ -376,80 +260,29 @@ export class WorkletPool {
       );
     }
     const resolved = resolvePatch(patch, where);
-    // Synchronous up to here: the core's decision (and any new node) happens at once.
-    const allocation = this.core.allocate(id, voices);
-    // A token of this call: after a reset the same id may be loading again, and only the
-    // call that still owns the token may install (or release) anything.
-    const token: Loading = { loading: true };
-    this.instruments.set(id, token);
-    let node = this.nodes[allocation.worklet] as Node;
-    const slot = Math.floor(allocation.start / this.alignment);
-    const overtaken = () =>
-      new WorkletRuntimeError('DISPOSED', `${where}: the pool was reset or disposed while loading`);
-    let sent: EngineNode | undefined;
-    try {
-      const engine = await node.ready;
-      // Checked before anything is sent: a reset while the node was being created may
-      // have given this slot to another instrument, whose patch must not be overwritten.
-      if (this.disposed || this.instruments.get(id) !== token) throw overtaken();
-      let placement = { engine, slot, start: allocation.start };
-      sent = engine;
-      await loadSlot(placement, voices, resolved, this.context.currentTime);
-      // The node failed and was replaced while this load was under way: load into the new one.
-      while (this.nodes[allocation.worklet] !== node && this.nodes[allocation.worklet] !== null) {
-        node = this.nodes[allocation.worklet] as Node;
-        placement = { engine: await node.ready, slot, start: allocation.start };
-        sent = placement.engine;
-        if (this.disposed || this.instruments.get(id) !== token) throw overtaken();
-        await loadSlot(placement, voices, resolved, this.context.currentTime);
-      }
-      // A reset sent after the load empties the slot again in the processor (the port keeps order).
-      if (this.disposed || this.instruments.get(id) !== token) throw overtaken();
-      let output = this.bus;
-      if (output === null) {
-        output = this.context.createGain();
-        output.connect(this.destination);
-      }
-      const instrument = new PooledInstrument(
-        id,
-        voices,
-        patch,
-        resolved,
-        placement,
-        output,
-        allocation.worklet,
-        (i) => this.forget(i),
-      );
-      node.slots[slot] = instrument;
-      this.instruments.set(id, instrument);
-      return instrument;
-    } catch (error) {
-      if (this.instruments.get(id) === token) {
-        this.instruments.delete(id);
-        this.core.release(id);
-        // A half-loaded slot keeps its voice range in the processor; empty it, or a later
-        // neighbour's range would be refused as overlapping.
-        try {
-          sent?.post({ type: 'release', frame: sent.frameAt(this.context.currentTime), slot });
-        } catch {
-          // The node is gone; nothing is left to empty.
-        }
-      }
-      throw error;
-    }
+    // Synchronous up to the first await inside: the core's decision (and any new node) happens at once.
+    return placeInstrument(this.parts, where, id, voices, patch, resolved, {
+      output: () => {
+        if (this.bus !== null) return this.bus;
+        const own = this.context.createGain();
+        own.connect(this.destination);
+        return own;
+      },
+      forget: (instrument) => this.forget(instrument),
+    });
   }
 
   private forget(instrument: PooledInstrument): void {
     if (this.instruments.get(instrument.id) !== instrument) return;
     this.instruments.delete(instrument.id);
-    const node = this.nodes[instrument.worklet];
+    const node = this.nodes.at(instrument.worklet);
     if (node && node.slots[instrument.slot] === instrument) node.slots[instrument.slot] = null;
     this.core.release(instrument.id);
   }
 
   /** @internal The engine node of worklet `index` once created (tests reach the processor through it). */
   engineNode(index: number): Promise<EngineNode> | undefined {
-    return this.nodes[index]?.ready;
+    return this.nodes.at(index)?.ready;
   }
 
   /** The instrument with this id, if any. */
@@ -462,9 +295,9 @@ export class WorkletPool {
   stats(): WorkletPoolStats {
     return {
       ...this.core.stats(),
-      nodesCreated: this.nodesCreated,
-      replacements: this.replacements,
-      liveNodes: this.nodes.filter((n) => n !== null).length,
+      nodesCreated: this.nodes.created,
+      replacements: this.recovery.replacements,
+      liveNodes: this.nodes.live,
       render: this.lastRender,
     };
   }
@@ -473,7 +306,7 @@ export class WorkletPool {
   async report(): Promise<WorkletPoolStats> {
     this.live('report');
     const reports = await Promise.all(
-      this.nodes.map(async (node, index): Promise<WorkletRenderStats | null> => {
+      this.nodes.nodes.map(async (node, index): Promise<WorkletRenderStats | null> => {
         if (!node) return null;
         const r = await (await node.ready).report();
         return { index, activeVoices: r.activeVoices, renderTime: r.renderTime, memoryBytes: r.memoryBytes };
@@ -486,7 +319,7 @@ export class WorkletPool {
   /** Resolves once everything sent so far has reached every node's processor. */
   async flush(): Promise<void> {
     this.live('flush');
-    await Promise.all(this.nodes.map(async (node) => (node ? (await node.ready).flush() : undefined)));
+    await Promise.all(this.nodes.nodes.map(async (node) => (node ? (await node.ready).flush() : undefined)));
   }
 
   /**
@@ -494,48 +327,9 @@ export class WorkletPool {
    * instrument into its new slot (its sounding notes stop), then disconnects and
    * releases the nodes the core removed. Resolves with the core's plan.
    */
-  async compact(): Promise<CompactionPlan> {
+  compact(): Promise<CompactionPlan> {
     this.where('compact');
-    if (this.compacting)
-      throw new WorkletRuntimeError(
-        'INVALID_STATE',
-        'WorkletPool.compact: a compaction is already under way',
-      );
-    if ([...this.instruments.values()].some(isLoading)) {
-      throw new WorkletRuntimeError('INVALID_STATE', 'WorkletPool.compact: instruments are still loading');
-    }
-    this.compacting = true;
-    try {
-      const plan = this.core.compact();
-      // A target may be a range another moving instrument is leaving: empty every source
-      // first, then load the targets (the port keeps that order).
-      const moving = plan.moves.map((move) => {
-        const instrument = this.instruments.get(move.owner) as PooledInstrument;
-        const old = this.nodes[instrument.worklet];
-        if (old && old.slots[instrument.slot] === instrument) old.slots[instrument.slot] = null;
-        instrument.detach();
-        return { instrument, move };
-      });
-      await Promise.all(
-        moving.map(async ({ instrument, move }) => {
-          const node = this.nodes[move.to.worklet] as Node;
-          const engine = await node.ready;
-          const placement = {
-            engine,
-            slot: Math.floor(move.to.start / this.alignment),
-            start: move.to.start,
-          };
-          const resolved = resolvePatch(instrument.patch, `WorkletPool.compact('${move.owner}')`);
-          await loadSlot(placement, instrument.voices, resolved, this.context.currentTime);
-          instrument.attach(placement, move.to.worklet);
-          node.slots[placement.slot] = instrument;
-        }),
-      );
-      return plan;
-    } finally {
-      this.compacting = false;
-      for (const index of this.retiring.splice(0)) this.retire(index);
-    }
+    return this.compactor.compact();
   }
 
   /** Disposes every instrument and keeps the nodes for the next set of instruments. */
@@ -547,7 +341,7 @@ export class WorkletPool {
     this.instruments.clear();
     this.core.reset();
     const frame = Math.round(this.context.currentTime * this.context.sampleRate);
-    for (const node of this.nodes) {
+    for (const node of this.nodes.nodes) {
       node?.slots.fill(null);
       node?.engine?.post({ type: 'reset', frame });
     }
@@ -558,8 +352,8 @@ export class WorkletPool {
     if (this.disposed) return;
     this.reset();
     this.disposed = true;
-    const nodes = this.nodes.filter((n): n is Node => n !== null);
-    for (let i = 0; i < this.nodes.length; i++) this.retire(i);
+    const nodes = this.nodes.nodes.filter((n): n is PoolNode => n !== null);
+    for (let i = 0; i < this.nodes.nodes.length; i++) this.nodes.retire(i);
     // The bus carries every node's tails: it goes once the last node has.
     const bus = this.bus;
     if (bus !== null) {
