@@ -1,4 +1,5 @@
 import { PoolError } from '@workletpool/pool-core';
+import { dedicated } from '@workletpool/strategies';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   channels,
@@ -22,6 +23,22 @@ import { createWorkletPool } from './worklet-pool.js';
 afterEach(renderPending);
 
 const node = { AudioWorkletNode: NodeAudioWorkletNode };
+
+describe('slots per node', () => {
+  it('gives each node one slot when the strategy declares itself exclusive, whatever its name', async () => {
+    const ctx = offlineContext(128);
+    const strategy = { ...dedicated(), name: 'one-each' };
+    const pool = await createWorkletPool(ctx, { strategy, voicesPerWorklet: 8, ...node });
+    const a = await pool.createInstrument('a', loopedSampler(), { voices: 2 });
+    const b = await pool.createInstrument('b', loopedSampler(), { voices: 2 });
+    expect([a.worklet, b.worklet, a.slot, b.slot]).toEqual([0, 1, 0, 0]);
+    expect((await pool.engineNode(0))?.node.numberOfOutputs).toBe(1);
+    const shared = await createWorkletPool(ctx, { strategy: 'first-fit', voicesPerWorklet: 8, ...node });
+    await shared.createInstrument('c', loopedSampler(), { voices: 2 });
+    expect((await shared.engineNode(0))?.node.numberOfOutputs).toBe(8);
+    await ctx.startRendering();
+  });
+});
 
 /** Each of the four test samplers rendered alone, on a worklet of its own, in a context of its own. */
 async function soloRenders(frames: number): Promise<[Float32Array, Float32Array][]> {
