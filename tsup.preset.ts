@@ -5,7 +5,9 @@ export function preset(overrides: Options = {}): Options {
   return {
     format: ['esm'],
     target: 'es2022',
-    dts: true,
+    // Members marked @internal (constructors the factories call, hooks between modules)
+    // stay out of the shipped declarations.
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     clean: true,
     treeshake: true,

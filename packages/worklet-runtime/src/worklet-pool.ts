@@ -280,7 +280,7 @@ export class WorkletPool {
     this.core.release(instrument.id);
   }
 
-  /** @internal The engine node of worklet `index` once created (tests reach the processor through it). */
+  /** The engine node of worklet `index` once created, for hosts and tests that reach its processor directly. */
   engineNode(index: number): Promise<EngineNode> | undefined {
     return this.nodes.at(index)?.ready;
   }
