@@ -402,25 +402,6 @@ export function silenceSlot(slot: i32): void {
   }
 }
 
-/** Empties every record and stops every voice; tails already rendered still fade out. */
-export function resetAll(): void {
-  for (let r = 0; r < recordCount; r++) freeRecord(r);
-  for (let v = 0; v < voiceCount; v++) {
-    const p = voicePtr(v);
-    const left = vget(p, V_TAIL_LEFT);
-    const out = vget(p, V_TAIL_OUT);
-    memory.fill(p, 0, VOICE_STRIDE);
-    vset(p, V_TAIL_LEFT, left);
-    vset(p, V_TAIL_OUT, out);
-  }
-  endedCount = 0;
-}
-
-/** 1 for a sampler, 2 for a synth, 0 for an empty record. */
-export function recordKind(record: i32): i32 {
-  return <i32>vget(recordPtr(record), P_KIND);
-}
-
 // ---- voices ----
 
 /**
@@ -691,11 +672,6 @@ export function setOffset(voice: i32, offset: f64): void {
     }
   }
   seek(p, a, offset);
-}
-
-/** Stops every voice (each fades out over its tail). */
-export function stopAll(): void {
-  for (let v = 0; v < voiceCount; v++) cut(v);
 }
 
 /** Whether a voice is sounding. */

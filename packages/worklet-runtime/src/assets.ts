@@ -34,11 +34,6 @@ export function engineModule(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-/** Size in bytes of the engine's WASM binary. */
-export function engineBinarySize(): number {
-  return decodeBase64(engineBase64).byteLength;
-}
-
 const added = new WeakMap<BaseAudioContext, Map<string, Promise<void>>>();
 
 /** Adds the processor module to `context` once; a failure is not cached, so it can be retried. */

@@ -42,8 +42,6 @@ export interface EngineExports {
   ): void;
   freeRecord(record: number): void;
   silenceSlot(slot: number): void;
-  resetAll(): void;
-  recordKind(record: number): number;
   noteOn(
     voice: number,
     slot: number,
@@ -61,7 +59,6 @@ export interface EngineExports {
   setVolume(voice: number, volume: number): void;
   setPan(voice: number, pan: number): void;
   setOffset(voice: number, offset: number): void;
-  stopAll(): void;
   voiceActive(voice: number): number;
   activeVoices(slot: number): number;
   endedPending(): number;
