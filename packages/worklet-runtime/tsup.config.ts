@@ -1,3 +1,5 @@
+// The package build: the main, processor and testing entries, with the processor bundle
+// and the engine embedded at build time (build-support.ts).
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 import { preset } from '../../tsup.preset';

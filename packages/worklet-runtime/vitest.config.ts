@@ -1,3 +1,5 @@
+// Tests see the same build-time constants and embedded modules as the built package
+// (build-support.ts), so they run the real processor bundle and engine.
 import { defineConfig } from 'vitest/config';
 import { defines, embeddedModule } from './build-support';
 

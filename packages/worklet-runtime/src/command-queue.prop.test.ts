@@ -1,3 +1,6 @@
+// Properties of the frame-ordered command queue: commands come out in frame order (ties
+// in arrival order) however they were pushed, cancelling drops exactly what it should,
+// and a queue that may not grow (the render path) refuses rather than loses.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CommandQueue, Op } from './command-queue.js';

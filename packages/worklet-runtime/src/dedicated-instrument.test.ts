@@ -1,3 +1,5 @@
+// The unpooled mode on real nodes: a DedicatedInstrument owns its node and plays the same
+// events the same way a pooled instrument does.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   channels,

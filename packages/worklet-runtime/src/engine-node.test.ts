@@ -1,3 +1,6 @@
+// One engine processor driven through its EngineNode on node-web-audio-api: replies
+// matched by id, refused messages answered with errors, both command transports, and
+// chunked sample upload.
 import { AudioContext } from 'node-web-audio-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import {

@@ -1,3 +1,6 @@
+// The package's one error class: every failure users can catch carries a stable code
+// and a message that names the values involved.
+
 /** Stable codes of `WorkletRuntimeError`. */
 export type WorkletRuntimeErrorCode =
   /** A patch field is missing or out of range; the message names it by its path. */

@@ -1,3 +1,6 @@
+// The main entry (`@workletpool/worklet-runtime`): the whole public API, named one by
+// one; every other module of src/ is private.
+
 /** An instrument on an AudioWorkletNode of its own (the legacy, unpooled mode). */
 export {
   createDedicatedInstrument,

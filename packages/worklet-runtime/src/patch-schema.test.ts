@@ -1,3 +1,5 @@
+// The patch schema at the API boundary: every bad field of a patch is refused with a
+// typed error that names it by its path, before anything reaches a processor.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WorkletRuntimeError } from './errors.js';

@@ -1,3 +1,5 @@
+// The protocol's validators on the main thread: every refusal has its code and names the
+// message, record and field, and a good message or record passes unchanged.
 import { describe, expect, it } from 'vitest';
 import {
   encodeCommands,

@@ -1,3 +1,5 @@
+// The worklet-free instrument on node-web-audio-api: AudioBufferSourceNodes play a
+// one-shot from its exact frame with its volume and pan, and loop a looped sample.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   channels,

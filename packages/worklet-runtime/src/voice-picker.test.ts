@@ -1,3 +1,5 @@
+// Voice choice inside one instrument's range: round-robin first, then release-aware
+// stealing.
 import { describe, expect, it } from 'vitest';
 import { VoicePicker } from './voice-picker.js';
 

@@ -1,3 +1,5 @@
+// The pool on real nodes (node-web-audio-api): placement into slots, sharing a node is
+// inaudible (pooled render = sum of solo renders), reset, compaction and disposal.
 import { PoolError } from '@workletpool/pool-core';
 import { dedicated } from '@workletpool/strategies';
 import { afterEach, describe, expect, it } from 'vitest';

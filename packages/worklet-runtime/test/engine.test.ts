@@ -1,3 +1,5 @@
+// The WASM engine instantiated directly, without Web Audio: exact checks of sampler and
+// synth voices and of sample memory.
 import { describe, expect, it } from 'vitest';
 import { createEngine, loadSampler, renderSlot } from './engine.js';
 

@@ -1,3 +1,5 @@
+// Fault recovery in a real browser, mid-render: a processor that throws or hangs in
+// Chromium is replaced, its instrument plays again, and the other worklet never stops.
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

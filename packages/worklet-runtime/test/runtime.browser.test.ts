@@ -1,3 +1,5 @@
+// The runtime in a real browser: the scenarios of test/scenarios run in Chromium against
+// the built package, as an application would load it.
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
