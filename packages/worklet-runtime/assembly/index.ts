@@ -99,7 +99,6 @@ const HEADER: u32 = 8;
 const MIN_SPLIT: u32 = 64;
 
 let voiceCount: i32 = 0;
-let recordCount: i32 = 0;
 let sampleRate: f64 = 48000;
 let voicesBase: usize = 0;
 let recordsBase: usize = 0;
@@ -149,7 +148,6 @@ function align8(n: usize): usize {
  */
 export function init(voices: i32, slots: i32, records: i32, rate: f64, shared: i32): i32 {
   voiceCount = voices;
-  recordCount = records;
   sampleRate = rate;
   outputCount = shared !== 0 ? 1 : slots;
   // 1 ms: long enough that a full-scale cut moves by at most 1/(rampLen+1) per frame
