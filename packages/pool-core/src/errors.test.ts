@@ -3,20 +3,11 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { declaredCodes, readmeErrorCodes, readmeSection } from '../../../test-support/readme-check.js';
-import { createVoicePool, PoolError, type PoolErrorCode } from './index';
+import { createVoicePool, type PoolErrorCode } from './index';
+import { codeOf } from './test-errors';
 import { firstFitForTests } from './test-strategies';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PoolError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a PoolError');
-}
 
 /** One call per code that pool-core itself raises. */
 const producers: Partial<Record<PoolErrorCode, () => unknown>> = {

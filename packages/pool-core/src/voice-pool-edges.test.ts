@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createVoicePool, PoolError, type Strategy } from './index';
+import { createVoicePool, type Strategy } from './index';
 import { snapshotProblems } from './pool-invariants';
+import { errorOf } from './test-errors';
 import { dedicatedForTests, firstFitForTests } from './test-strategies';
-
-function errorOf(fn: () => unknown): PoolError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PoolError) return error;
-    throw error;
-  }
-  throw new Error('expected a PoolError');
-}
 
 describe('a strategy that throws', () => {
   it('becomes INVALID_PLACEMENT with the cause kept, and changes nothing', () => {

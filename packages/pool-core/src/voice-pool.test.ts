@@ -1,33 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Allocation,
-  createVoicePool,
-  isPoolError,
-  PoolError,
-  type PoolErrorCode,
-  type Strategy,
-} from './index';
+import { type Allocation, createVoicePool, isPoolError, PoolError, type Strategy } from './index';
+import { codeOf, errorOf } from './test-errors';
 import { blocksForTests, dedicatedForTests, firstFitForTests } from './test-strategies';
-
-function codeOf(fn: () => unknown): PoolErrorCode | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PoolError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
-
-function errorOf(fn: () => unknown): PoolError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PoolError) return error;
-    throw error;
-  }
-  throw new Error('expected a PoolError');
-}
 
 describe('the reference scenario', () => {
   it('puts 7 instruments x 4 voices on 2 worklets in blocks of four', () => {

@@ -12,17 +12,12 @@ import {
   TAIL_FRAMES,
   UNIT_PERIOD,
 } from '../test/node-audio.js';
+import { ramp } from '../test/patches.js';
 
 import { createDedicatedInstrument } from './dedicated-instrument.js';
 import { WorkletRuntimeError } from './errors.js';
 
 afterEach(renderPending);
-
-function ramp(frames: number): Int8Array {
-  const data = new Int8Array(frames);
-  for (let i = 0; i < frames; i++) data[i] = ((i * 3) % 120) - 60 || 5;
-  return data;
-}
 
 describe('DedicatedInstrument', () => {
   it('plays a note from its exact frame through its own GainNode', async () => {

@@ -15,6 +15,7 @@ import {
   TAIL_FRAMES,
   UNIT_PERIOD,
 } from '../test/node-audio.js';
+import { ramp } from '../test/patches.js';
 
 import { EngineNode } from './engine-node.js';
 import type { WorkletRuntimeError } from './errors.js';
@@ -23,12 +24,6 @@ import { type EndedEvent, encodeCommands } from './protocol.js';
 import { loadSlot, SAMPLE_CHUNK_BYTES } from './slot-instrument.js';
 
 afterEach(renderPending);
-
-function ramp(frames: number): Int8Array {
-  const data = new Int8Array(frames);
-  for (let i = 0; i < frames; i++) data[i] = ((i * 7) % 200) - 100 || 1;
-  return data;
-}
 
 async function engineWith(
   context: BaseAudioContext,

@@ -2,17 +2,12 @@
 // synth voices and of sample memory.
 import { describe, expect, it } from 'vitest';
 import { createEngine, loadSampler, renderSlot } from './engine.js';
+import { ramp } from './patches.js';
 
 const RATE = 48000;
 const UNIT = 7093789.2 / (2 * RATE); // period that steps one sample frame per output frame
 const PERIOD = 0;
 const HZ = 1;
-
-function ramp(n: number): Int8Array {
-  const d = new Int8Array(n);
-  for (let i = 0; i < n; i++) d[i] = (i % 100) - 50;
-  return d;
-}
 
 describe('sampler voices', () => {
   it('plays a looped sample from the start, then around its loop, for as long as it is held', () => {

@@ -1,6 +1,14 @@
-// Sampler patches the suites share: four different samples in the three formats.
+// Sample data and sampler patches the suites share: a ramp, and four different samples
+// in the three formats.
 import type { Instrument } from '../src/instrument.js';
 import type { SamplerPatch } from '../src/patch.js';
+
+/** An int8 sawtooth-like sample of `frames` frames with no zero frame, so sound is never mistaken for silence. */
+export function ramp(frames: number): Int8Array {
+  const data = new Int8Array(frames);
+  for (let i = 0; i < frames; i++) data[i] = ((i * 7) % 200) - 100 || 1;
+  return data;
+}
 
 /** Deterministic pseudo-random values in -1..1. */
 function noise(n: number, seed: number): number[] {
