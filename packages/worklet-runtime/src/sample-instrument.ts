@@ -121,8 +121,9 @@ export class SampleInstrument implements Instrument {
     const looped = isLoop(p.loopLength);
     const source = this.context.createBufferSource();
     source.buffer = this.buffer;
-    // Set the intrinsic value too: an automation event at the start time alone leaves
-    // the first render quantum at rate 1 in some engines (node-web-audio-api).
+    // quirk #1 (node-web-audio-api; src/host-quirks.test.ts): an automation event at the
+    // start time alone leaves the first render quantum at rate 1, so the intrinsic value
+    // is set too.
     source.playbackRate.value = rate;
     source.playbackRate.setValueAtTime(rate, e.time);
     if (looped) {
@@ -172,7 +173,8 @@ export class SampleInstrument implements Instrument {
     const last = e.voice ?? this.voices - 1;
     for (let i = first; i <= last; i++) {
       const v = this.voiceState[i] as Voice;
-      // A source stops once: a second stop() is an InvalidStateError in some engines.
+      // quirk #2 (node-web-audio-api; src/host-quirks.test.ts): a second stop() throws
+      // InvalidStateError where the spec lets the last call win, so a source stops once.
       v.source?.stop(e.time);
       v.source = null;
       this.picker.released(i, e.time);
