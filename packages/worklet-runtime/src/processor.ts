@@ -35,6 +35,9 @@ import {
 } from './protocol.js';
 import { RecordRing, sharedRings, sharedRingsBytes } from './record-ring.js';
 
+/** What the main thread passes as `processorOptions` (defined with the rest of the protocol). */
+export type { EngineProcessorOptions } from './protocol.js';
+
 // The AudioWorkletGlobalScope, declared here because no TypeScript lib describes it.
 declare const currentFrame: number | bigint;
 declare const sampleRate: number;
