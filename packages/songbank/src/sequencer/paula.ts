@@ -3,6 +3,8 @@
  * swaps, followed frame by frame at the mix rate. ProTracker's sample-swap and offset
  * quirks live here, apart from the effects that trigger them.
  */
+
+import { samplePlaysLoop } from '../sample-loop.js';
 import type { Sample } from '../song.js';
 
 /** libxmp's mixing constant: a C-2 (period 428) plays 8287 frames per second. */
@@ -51,7 +53,7 @@ export class Paula {
     const s = this.samples[smp];
     if (!s) return { looped: false, start: 0, end: 0, full: false, len: 0 };
     const len = s.data.length;
-    const looped = s.loopLength > 2 && s.loopStart + s.loopLength <= len;
+    const looped = samplePlaysLoop(s);
     const lpe = s.loopStart + s.loopLength;
     return { looped, start: s.loopStart, end: lpe, full: looped && s.loopStart === 0 && len > lpe, len };
   }
