@@ -54,7 +54,7 @@ function oscillatorStep(o: Oscillator): void {
 }
 
 /** The period limits of a finetune: B-3 and C-1 in the tuning's table. */
-export function clampPeriod(period: number, finetune: number, tuning: Tuning): number {
+function clampPeriod(period: number, finetune: number, tuning: Tuning): number {
   return Math.max(
     notePeriod(MAX_PT_NOTE, finetune, tuning),
     Math.min(notePeriod(MIN_PT_NOTE, finetune, tuning), period),
