@@ -9,7 +9,7 @@
 //   best; positive means the bank plays late.
 // - level: RMS of the bank's render over libopenmpt's, in dB, and the bank's peak
 //   (above 1 the render clips).
-// - length: libopenmpt's one-pass duration against songDuration().
+// - length: libopenmpt's one-pass duration against songDuration() at the render's rate.
 //
 // Volume ramps (declicking) change a render sample by sample but not its 50 ms envelope,
 // so the figures hold whichever ramping the bank's defaults use.
@@ -195,7 +195,7 @@ for (const file of songFiles) {
   const name = basename(file);
   const bytes = new Uint8Array(readFileSync(file));
   const song = loadMod(bytes);
-  const length = songDuration(song);
+  const length = songDuration(song, { sampleRate: SAMPLE_RATE });
   const ours = await renderBank(song);
   const theirs = await renderWithChiptune3(bytes, seconds, SAMPLE_RATE);
   // Past both songs' ends the renders are silence; compare only what plays.
