@@ -1,6 +1,7 @@
 // How close the song bank sounds to libopenmpt (chiptune3 in an AudioWorklet), the player
-// most people compare a MOD against. Every song in the fixtures' songs/ folder is rendered
-// by both, in one run, in node-web-audio-api, and compared as a listener would notice:
+// most people compare a MOD against. Every song in the fixtures' songs/ folder, and the
+// songs of generated-songs.mjs, is rendered by both, in one run, in node-web-audio-api,
+// and compared as a listener would notice:
 //
 // - envelope correlation: the mono loudness envelope (RMS of 50 ms windows) over the
 //   first 60 s, Pearson's r between the two renders. Timing drift, wrong tempo, missing or
@@ -9,7 +10,7 @@
 //   best; positive means the bank plays late.
 // - level: RMS of the bank's render over libopenmpt's, in dB, and the bank's peak
 //   (above 1 the render clips).
-// - length: libopenmpt's one-pass duration against songDuration().
+// - length: libopenmpt's one-pass duration against songDuration() at the render's rate.
 //
 // Volume ramps (declicking) change a render sample by sample but not its 50 ms envelope,
 // so the figures hold whichever ramping the bank's defaults use.
@@ -25,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { AudioWorkletNode, OfflineAudioContext } from 'node-web-audio-api';
 import { createSongBank, loadMod, songDuration, songTempoMode } from '../dist/index.js';
 import { renderWithChiptune3, versions } from './chiptune3.mjs';
+import { generatedSongs } from './generated-songs.mjs';
 
 const TARGET = { correlation: 0.95, levelDb: 1.5, lengthPercent: 0.1 };
 const WINDOW_S = 0.05;
@@ -44,13 +46,17 @@ const seconds = Number(values.seconds);
 const segmentSeconds = values.segments === undefined ? 0 : Number(values.segments);
 const fixtures =
   process.env.WORKLETPOOL_FIXTURES ?? resolve(import.meta.dirname, '../../../../shared/fixtures/mod');
-const songFiles =
+const fromFile = (file) => ({ name: basename(file), bytes: new Uint8Array(readFileSync(file)) });
+const songs =
   positionals.length > 0
-    ? positionals.map((p) => resolve(p))
-    : readdirSync(resolve(fixtures, 'songs'))
-        .filter((f) => /\.mod$/i.test(f))
-        .sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }))
-        .map((f) => resolve(fixtures, 'songs', f));
+    ? positionals.map((p) => fromFile(resolve(p)))
+    : [
+        ...readdirSync(resolve(fixtures, 'songs'))
+          .filter((f) => /\.mod$/i.test(f))
+          .sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }))
+          .map((f) => fromFile(resolve(fixtures, 'songs', f))),
+        ...generatedSongs(),
+      ];
 
 /** (L + R) / 2 of a stereo AudioBuffer. */
 function mono(buffer) {
@@ -191,11 +197,9 @@ const header = [
 const table = [header];
 const details = [];
 let missed = 0;
-for (const file of songFiles) {
-  const name = basename(file);
-  const bytes = new Uint8Array(readFileSync(file));
+for (const { name, bytes } of songs) {
   const song = loadMod(bytes);
-  const length = songDuration(song);
+  const length = songDuration(song, { sampleRate: SAMPLE_RATE });
   const ours = await renderBank(song);
   const theirs = await renderWithChiptune3(bytes, seconds, SAMPLE_RATE);
   // Past both songs' ends the renders are silence; compare only what plays.

@@ -4,6 +4,7 @@
  * only the narrow PlayerBank it declares, not the whole SongBank.
  */
 import type { Instrument } from '@workletpool/worklet-runtime';
+import { SequencerError } from './errors.js';
 import { type ChannelTick, createSequencer, resolveTempoMode, type Sequencer } from './sequencer.js';
 import type { Song } from './song.js';
 import { SongBankError } from './song-bank-error.js';
@@ -51,6 +52,22 @@ export interface RenderOptions {
 export interface DurationOptions {
   /** Timing of Fxx >= 0x20 (default 'auto': the song's own, see `songTempoMode`). */
   readonly tempoMode?: TempoModeOption;
+  /**
+   * Count every tick in whole frames at this rate in Hz, as the bank plays the song at
+   * it: 2.5 / tempo seconds truncated to whole frames. Default: the exact 2.5 / tempo.
+   */
+  readonly sampleRate?: number;
+}
+
+/**
+ * The frames one tick lasts at `sampleRate`: 2.5 / tempo seconds, truncated to whole
+ * frames. The bank times ticks this way, as libopenmpt and libxmp do when they mix, so a
+ * song keeps their pace: at a tempo whose tick is not a whole number of frames (128 BPM
+ * at 48 kHz is 937.5), exact timing would fall behind theirs by up to half a frame a tick,
+ * 30 ms a minute. An Amiga's CIA timer ticks within 0.001% of 2.5 / tempo.
+ */
+function tickFrames(tempo: number, sampleRate: number): number {
+  return Math.max(1, Math.trunc((sampleRate * 2.5) / tempo));
 }
 
 /** Where a player is in its song. */
@@ -79,9 +96,25 @@ export interface SongPlayer {
 /** The length of one pass through the song in seconds, up to where it would loop. */
 export function songDuration(song: Song, options: DurationOptions = {}): number {
   const sequencer = createSequencer(song, tempoOption(options.tempoMode));
-  let seconds = 0;
-  for (let tick = sequencer.next(); tick !== null; tick = sequencer.next()) seconds += tick.duration;
-  return seconds;
+  const { sampleRate } = options;
+  if (
+    sampleRate !== undefined &&
+    !(typeof sampleRate === 'number' && Number.isFinite(sampleRate) && sampleRate >= 1000)
+  ) {
+    throw new SequencerError(
+      'INVALID_OPTION',
+      `songDuration(): sampleRate must be a number of Hz >= 1000, got ${String(sampleRate)}`,
+    );
+  }
+  if (sampleRate === undefined) {
+    let seconds = 0;
+    for (let tick = sequencer.next(); tick !== null; tick = sequencer.next()) seconds += tick.duration;
+    return seconds;
+  }
+  let frames = 0;
+  for (let tick = sequencer.next(); tick !== null; tick = sequencer.next())
+    frames += tickFrames(tick.tempo, sampleRate);
+  return frames / sampleRate;
 }
 
 function tempoOption(mode: TempoModeOption | undefined): { tempoMode?: TempoModeOption } {
@@ -189,6 +222,10 @@ class Schedule {
   private readonly source: Sequencer;
   private readonly positions: { time: number; position: SongPosition }[] = [];
   private readonly trimPositions: boolean;
+  private readonly startTime: number;
+  private readonly sampleRate: number;
+  /** Frames scheduled since startTime: ticks last whole frames (see tickFrames). */
+  private frames = 0;
   private time: number;
   ended = false;
 
@@ -199,6 +236,8 @@ class Schedule {
     options: { stereoSeparation: number; loop: boolean; wholeSong?: boolean; tempoMode?: TempoModeOption },
   ) {
     this.time = startTime;
+    this.startTime = startTime;
+    this.sampleRate = bank.context.sampleRate;
     // A whole song scheduled at once is asked about from its start, so its log stays whole.
     this.trimPositions = options.wholeSong !== true;
     this.source = createSequencer(song, options);
@@ -228,7 +267,8 @@ class Schedule {
       });
       // Keep the position log short: a player only asks about the recent past.
       if (this.trimPositions && this.positions.length > 4096) this.positions.splice(0, 2048);
-      this.time += tick.duration;
+      this.frames += tickFrames(tick.tempo, this.sampleRate);
+      this.time = this.startTime + this.frames / this.sampleRate;
     }
   }
 
