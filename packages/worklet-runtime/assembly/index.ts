@@ -26,10 +26,11 @@ const QUANTUM: i32 = 128;
 const PAL_CLOCK: f64 = 7093789.2;
 const TWO_PI: f64 = 6.283185307179586;
 
-// Voice record: 32 f64 fields.
+// Voice record: 32 fields of 8 bytes, f64 except a sampler's fixed-point position and step.
 const VOICE_STRIDE: i32 = 256;
 const V_ACTIVE: i32 = 0;
 const V_SLOT: i32 = 8;
+/** A sampler voice's read position and step: i64 fixed-point, 32 fraction bits (see the sampler). */
 const V_POS: i32 = 16;
 const V_STEP: i32 = 24;
 const V_GAIN_L: i32 = 32;
@@ -550,12 +551,14 @@ function applyPitch(p: usize, a: usize, mode: i32, value: f64): void {
   // mode 0: Amiga period (PAL clock); mode 1: frequency in Hz.
   const kind = vget(a, P_KIND);
   if (kind === KIND_SAMPLER) {
+    let step: f64 = 0;
     if (mode === 0) {
-      vset(p, V_STEP, PAL_CLOCK / (2 * value) / sampleRate);
+      step = PAL_CLOCK / (2 * value) / sampleRate;
     } else {
       const fine = 2 ** (vget(a, P_FINETUNE) / 96);
-      vset(p, V_STEP, (value / vget(a, P_BASE_FREQ)) * fine);
+      step = (value / vget(a, P_BASE_FREQ)) * fine;
     }
+    store<i64>(p + <usize>V_STEP, stepToFixed(step));
   } else {
     const hz = mode === 0 ? PAL_CLOCK / (2 * value) : value;
     vset(p, V_FREQ, hz / sampleRate);
@@ -564,9 +567,9 @@ function applyPitch(p: usize, a: usize, mode: i32, value: f64): void {
 
 function seek(p: usize, a: usize, offset: f64): void {
   if (offset < vget(a, P_LOOP_END)) {
-    vset(p, V_POS, offset);
+    store<i64>(p + <usize>V_POS, posToFixed(offset));
   } else if (vget(a, P_LOOPED) !== 0) {
-    vset(p, V_POS, vget(a, P_LOOP_START));
+    store<i64>(p + <usize>V_POS, (<i64>vget(a, P_LOOP_START)) << 32);
   } else {
     // An offset past the end of a one-shot sample plays nothing. The voice is fresh here
     // (setOffset moved what it played into its tail), so nothing steps.
@@ -733,10 +736,47 @@ export function beginQuantum(): void {
   }
 }
 
+// ---- sampler ----
+//
+// A sampler voice's read position is fixed-point: the frame index in the high 32 bits of
+// an i64 (V_POS) and the fraction in the low 32, advanced each frame by a step rounded to
+// the nearest 2^-32 of a frame (V_STEP). Integer addition is exact, so the position k
+// frames on is exactly pos + k * step: the frames of a span do not depend on each other,
+// and the fast path renders them four at a time in SIMD lanes with the same f32
+// operations, in the same order, as the per-frame path (no fused multiply-add, no
+// reassociation), so the two give identical bits. Linear interpolation weighs the two
+// points around the position by the fraction rounded to the nearest f32.
+
+/** One frame in fixed-point position units (2^32). */
+const FX_ONE: f64 = 4294967296.0;
+/** The weight of the fraction's lowest bit (2^-32, exact in f32). */
+const FX_FRAC: f32 = <f32>(1.0 / 4294967296.0);
+/** 2^-31: scales a sample widened into the top bits of an i32 lane back to -1..1. */
+const WIDE_SCALE: f32 = <f32>(1.0 / 2147483648.0);
+/** The largest step (frames per frame): far more than any pitch the protocol allows, and small enough that positions never overflow. */
+const MAX_STEP: f64 = 16777216.0;
+
+/** A step in fixed-point, rounded to the nearest 2^-32 frame; 0 for anything but a positive number. */
+function stepToFixed(step: f64): i64 {
+  if (!(step > 0)) return 0;
+  return <i64>Math.round(Math.min(step, MAX_STEP) * FX_ONE);
+}
+
+/** A position in fixed-point, rounded down so that a position inside the sample stays inside it. */
+function posToFixed(pos: f64): i64 {
+  if (!(pos > 0)) return 0;
+  return <i64>Math.floor(pos * FX_ONE);
+}
+
 function readSample(data: usize, format: i32, i: i32): f32 {
   if (format === 1) return <f32>load<i8>(data + <usize>i) * (<f32>1 / 128);
   if (format === 2) return <f32>load<i16>(data + ((<usize>i) << 1)) * (<f32>1 / 32768);
   return load<f32>(data + ((<usize>i) << 2));
+}
+
+/** The interpolation weight of a fixed-point position: its fraction, rounded to the nearest f32. */
+function fracOf(pos: i64): f32 {
+  return <f32>(<u32>pos) * FX_FRAC;
 }
 
 function markEnded(p: usize, frame: i32): void {
@@ -744,16 +784,16 @@ function markEnded(p: usize, frame: i32): void {
   if (vget(p, V_ENDED) === 0) endedCount++;
   vset(p, V_ENDED, <f64>(frame + 1));
 }
-
 // Results of fastSpan, which returns two values.
-let spanPos: f64 = 0;
+let spanPos: i64 = 0;
 let spanFrame: i32 = 0;
 
 /**
  * Renders frames from `i` while the read position stays below `safeEnd` (so both points
  * of the interpolation lie inside the sample and no loop or end check is needed), with
- * the sample format fixed at compile time. Same arithmetic, in the same order, as the
- * general per-frame path, so both give identical output.
+ * the sample format fixed at compile time: in blocks of four frames while a block's
+ * points fit one SIMD window of the sample, then frame by frame. Same arithmetic, in the
+ * same order, as the general per-frame path, so all of them give identical output.
  */
 function fastSpan<T>(
   data: usize,
@@ -762,23 +802,106 @@ function fastSpan<T>(
   outR: usize,
   gl: f32,
   gr: f32,
-  step: f64,
-  pos: f64,
+  step: i64,
+  pos: i64,
   i: i32,
   to: i32,
-  safeEnd: f64,
+  safeEnd: i64,
+  endI: i32,
 ): void {
   const scale: f32 = isInteger<T>() ? (sizeof<T>() === 1 ? <f32>1 / 128 : <f32>1 / 32768) : 1;
   const shift = <usize>alignof<T>();
+  // Sample frames one block may read: one 16-byte load, two for float samples.
+  const window: i32 = sizeof<T>() === 4 ? 8 : 16 / <i32>sizeof<T>();
+  const step3 = step * 3;
+  // A block reads frames idx0 + d and idx0 + d + 1 with d <= (fraction + 3 step) < window - 1,
+  // and its loads stay inside the sample while idx0 + window <= endI.
+  if (step3 < (<i64>(window - 2)) << 32 && i + 4 <= to) {
+    const limit = min(safeEnd - step3, (<i64>(endI - window + 1)) << 32);
+    if (pos < limit) {
+      // Per lane k: k * step, split into its low and high 32 bits.
+      let kLo = i32x4.splat(0);
+      kLo = i32x4.replace_lane(kLo, 1, <i32>step);
+      kLo = i32x4.replace_lane(kLo, 2, <i32>(step * 2));
+      kLo = i32x4.replace_lane(kLo, 3, <i32>step3);
+      let kHi = i32x4.splat(0);
+      kHi = i32x4.replace_lane(kHi, 1, <i32>(step >> 32));
+      kHi = i32x4.replace_lane(kHi, 2, <i32>((step * 2) >> 32));
+      kHi = i32x4.replace_lane(kHi, 3, <i32>(step3 >> 32));
+      const step4 = step * 4;
+      const vgl = f32x4.splat(gl);
+      const vgr = f32x4.splat(gr);
+      const fracScale = f32x4.splat(FX_FRAC);
+      const wide = f32x4.splat(WIDE_SCALE);
+      const last = to - 4;
+      do {
+        // Lane k's fraction and its frame's distance d from the block's first frame.
+        const base = i32x4.splat(<i32>pos);
+        const frac = i32x4.add(base, kLo);
+        const d = i32x4.sub(kHi, i32x4.lt_u(frac, base));
+        const at = data + ((<usize>(<i32>(pos >> 32))) << shift);
+        let s: v128;
+        let s1: v128;
+        // Each lane picks its frames out of the window with a byte shuffle. Integer samples
+        // land in the top bits of their lane (the bytes below read index 0xff, which gives
+        // 0), so the conversion to f32 is exact and 2^-31 scales them as 1/128 or 1/32768
+        // scales the sample itself.
+        if (sizeof<T>() === 1) {
+          const w = v128.load(at);
+          const sel = v128.or(i32x4.shl(d, 24), i32x4.splat(0x00ffffff));
+          s = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(w, sel)), wide);
+          s1 = linear
+            ? f32x4.mul(
+                f32x4.convert_i32x4_s(i8x16.swizzle(w, i32x4.add(sel, i32x4.splat(0x01000000)))),
+                wide,
+              )
+            : s;
+        } else if (sizeof<T>() === 2) {
+          const w = v128.load(at);
+          const sel = v128.or(v128.or(i32x4.shl(d, 17), i32x4.shl(d, 25)), i32x4.splat(0x0100ffff));
+          s = f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(w, sel)), wide);
+          s1 = linear
+            ? f32x4.mul(
+                f32x4.convert_i32x4_s(i8x16.swizzle(w, i32x4.add(sel, i32x4.splat(0x02020000)))),
+                wide,
+              )
+            : s;
+        } else {
+          // Bytes 4d..4d+3 of a 32-byte window: lanes past the first vector read the second,
+          // and an index out of a vector's 0..15 gives 0 there.
+          const w0 = v128.load(at);
+          const w1 = v128.load(at, 16);
+          const sel = i32x4.add(i32x4.mul(d, i32x4.splat(0x04040404)), i32x4.splat(0x03020100));
+          const high = i32x4.splat(0x10101010);
+          s = v128.or(i8x16.swizzle(w0, sel), i8x16.swizzle(w1, i32x4.sub(sel, high)));
+          if (linear) {
+            const sel1 = i32x4.add(sel, i32x4.splat(0x04040404));
+            s1 = v128.or(i8x16.swizzle(w0, sel1), i8x16.swizzle(w1, i32x4.sub(sel1, high)));
+          } else {
+            s1 = s;
+          }
+        }
+        if (linear) {
+          s = f32x4.add(s, f32x4.mul(f32x4.sub(s1, s), f32x4.mul(f32x4.convert_i32x4_u(frac), fracScale)));
+        }
+        const ol = outL + ((<usize>i) << 2);
+        const or = outR + ((<usize>i) << 2);
+        v128.store(ol, f32x4.add(v128.load(ol), f32x4.mul(s, vgl)));
+        v128.store(or, f32x4.add(v128.load(or), f32x4.mul(s, vgr)));
+        pos += step4;
+        i += 4;
+      } while (i <= last && pos < limit);
+    }
+  }
   while (i < to && pos < safeEnd) {
-    const idx = <i32>pos;
+    const idx = <i32>(pos >> 32);
     const at = data + ((<usize>idx) << shift);
     let s: f32 = isInteger<T>() ? <f32>load<T>(at) * scale : <f32>load<T>(at);
     if (linear) {
       const s1: f32 = isInteger<T>()
         ? <f32>load<T>(at + sizeof<T>()) * scale
         : <f32>load<T>(at + sizeof<T>());
-      s += (s1 - s) * <f32>(pos - <f64>idx);
+      s += (s1 - s) * fracOf(pos);
     }
     mixInto(outL, outR, i, s, gl, gr);
     pos += step;
@@ -801,19 +924,19 @@ function sampleAt(
   data: usize,
   format: i32,
   linear: bool,
-  pos: f64,
+  pos: i64,
   endI: i32,
   looped: bool,
   loopStartI: i32,
 ): f32 {
-  const idx = <i32>pos;
+  const idx = <i32>(pos >> 32);
   let s = readSample(data, format, idx);
   if (linear) {
     const nextIdx = idx + 1;
     let s1: f32 = 0;
     if (nextIdx < endI) s1 = readSample(data, format, nextIdx);
     else if (looped) s1 = readSample(data, format, loopStartI);
-    s += (s1 - s) * <f32>(pos - <f64>idx);
+    s += (s1 - s) * fracOf(pos);
   }
   return s;
 }
@@ -822,21 +945,21 @@ function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, 
   const data = <usize>vget(a, P_PTR);
   const format = <i32>vget(a, P_FORMAT);
   const looped = vget(a, P_LOOPED) !== 0;
-  const loopStart = vget(a, P_LOOP_START);
-  const end = vget(a, P_LOOP_END);
+  const loopStartI = <i32>vget(a, P_LOOP_START);
+  const endI = <i32>vget(a, P_LOOP_END);
+  const end = (<i64>endI) << 32;
+  const loopStart = (<i64>loopStartI) << 32;
   const loopLen = end - loopStart;
-  const endI = <i32>end;
-  const loopStartI = <i32>loopStart;
   const linear = vget(a, P_INTERP) !== 0;
   let gl = vget(p, V_GAIN_L);
   let gr = vget(p, V_GAIN_R);
   let ramp = <i32>vget(p, V_RAMP);
   const dgl = vget(p, V_DGAIN_L);
   const dgr = vget(p, V_DGAIN_R);
-  const step = vget(p, V_STEP);
+  const step = load<i64>(p + <usize>V_STEP);
   // Below this position a frame reads two points inside the sample: the fast path.
-  const safeEnd = <f64>(endI - 1);
-  let pos = vget(p, V_POS);
+  const safeEnd = (<i64>(endI - 1)) << 32;
+  let pos = load<i64>(p + <usize>V_POS);
   let i = from;
   while (i < to) {
     if (ramp > 0) {
@@ -856,9 +979,9 @@ function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, 
     } else if (pos < safeEnd) {
       const fl = <f32>gl;
       const fr = <f32>gr;
-      if (format === 1) fastSpan<i8>(data, linear, outL, outR, fl, fr, step, pos, i, to, safeEnd);
-      else if (format === 2) fastSpan<i16>(data, linear, outL, outR, fl, fr, step, pos, i, to, safeEnd);
-      else fastSpan<f32>(data, linear, outL, outR, fl, fr, step, pos, i, to, safeEnd);
+      if (format === 1) fastSpan<i8>(data, linear, outL, outR, fl, fr, step, pos, i, to, safeEnd, endI);
+      else if (format === 2) fastSpan<i16>(data, linear, outL, outR, fl, fr, step, pos, i, to, safeEnd, endI);
+      else fastSpan<f32>(data, linear, outL, outR, fl, fr, step, pos, i, to, safeEnd, endI);
       pos = spanPos;
       i = spanFrame;
     } else {
@@ -869,27 +992,21 @@ function renderSampler(p: usize, a: usize, outL: usize, outR: usize, from: i32, 
     }
     if (pos >= end) {
       if (looped) {
-        while (pos >= end) pos -= loopLen;
+        pos -= loopLen;
+        // A step longer than the loop wraps it more than once.
+        if (pos >= end) pos = loopStart + ((pos - loopStart) % loopLen);
       } else {
         markEnded(p, i);
         if (rampLen > 0) {
-          // The frame just played, found again from the position before the step.
-          const last = sampleAt(
-            data,
-            format,
-            linear,
-            Math.min(pos - step, safeEnd + 0.5),
-            endI,
-            looped,
-            loopStartI,
-          );
+          // The frame just played, at the position before the step.
+          const last = sampleAt(data, format, linear, pos - step, endI, looped, loopStartI);
           endTail(p, from, i, last * <f32>gl, last * <f32>gr);
         }
         break;
       }
     }
   }
-  vset(p, V_POS, pos);
+  store<i64>(p + <usize>V_POS, pos);
   vset(p, V_GAIN_L, gl);
   vset(p, V_GAIN_R, gr);
   vset(p, V_RAMP, <f64>ramp);
