@@ -35,8 +35,8 @@ function sampleData(c: Case): Int8Array | Int16Array | Float32Array {
 /**
  * What one voice plays into the left channel, frame by frame, in the engine's arithmetic:
  * a fixed-point read position (frame index and a 32-bit fraction) advanced by the pitch's
- * step rounded to the nearest 2^-32 frame, linear interpolation weighted by the fraction
- * rounded to f32, and f32 sums and products.
+ * step rounded to the nearest 2^-32 frame, linear interpolation weighted by the fraction's
+ * top 24 bits (an f32 exactly), and f32 sums and products.
  */
 function reference(c: Case, data: Int8Array | Int16Array | Float32Array, frames: number): Float32Array {
   const scale = c.format === 'int8' ? 1 / 128 : c.format === 'int16' ? 1 / 32768 : 1;
@@ -59,7 +59,7 @@ function reference(c: Case, data: Int8Array | Int16Array | Float32Array, frames:
     let s = read(idx);
     if (c.linear) {
       const s1 = BigInt(idx + 1) * ONE < end ? read(idx + 1) : looped ? read(Number(loopStart / ONE)) : 0;
-      s = f(s + f(f(s1 - s) * f(Number(pos % ONE) / 2 ** 32)));
+      s = f(s + f(f(s1 - s) * (Number((pos % ONE) >> 8n) / 2 ** 24)));
     }
     // The engine adds each voice into a zeroed buffer (so -0 comes out as 0).
     out[i] = f(0 + f(s * gain));
