@@ -792,7 +792,10 @@ const FX_ONE: f64 = 4294967296.0;
 const WEIGHT_UNIT: f32 = <f32>(1.0 / 16777216.0);
 /** 2^-31: scales a sample widened into the top bits of an i32 lane back to -1..1. */
 const WIDE_SCALE: f32 = <f32>(1.0 / 2147483648.0);
-/** The largest step (frames per frame): far more than any pitch the protocol allows, and small enough that positions never overflow. */
+/**
+ * The largest step (frames per frame): far more than any pitch the protocol allows, and
+ * small enough that positions stay below 2^63 for samples shorter than 2^31 - 2^24 frames.
+ */
 const MAX_STEP: f64 = 16777216.0;
 
 /** A step in fixed-point, rounded to the nearest 2^-32 frame; 0 for anything but a positive number. */
@@ -823,6 +826,7 @@ function markEnded(p: usize, frame: i32): void {
   if (vget(p, V_ENDED) === 0) endedCount++;
   vset(p, V_ENDED, <f64>(frame + 1));
 }
+
 // Results of fastSpan, which returns two values.
 let spanPos: i64 = 0;
 let spanFrame: i32 = 0;
