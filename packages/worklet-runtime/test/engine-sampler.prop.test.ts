@@ -1,6 +1,7 @@
-// The sampler's render loop (a fast path while both interpolation points lie inside the
-// sample, a careful one at the loop end) checked against a plain per-frame statement of
-// what a voice plays, for random samples, loops, pitches, offsets and quantum splits.
+// The sampler's render loop (a SIMD fast path of four frames at a time and a per-frame one
+// while both interpolation points lie inside the sample, a careful one at the loop end)
+// checked against a plain per-frame statement of what a voice plays, for random samples,
+// loops, pitches, offsets and quantum splits.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sampleLoops } from '../src/loop.js';
@@ -32,28 +33,34 @@ function sampleData(c: Case): Int8Array | Int16Array | Float32Array {
   return Float32Array.from(c.values);
 }
 
-/** What one voice plays into the left channel, frame by frame, in the engine's f32/f64 arithmetic. */
+/**
+ * What one voice plays into the left channel, frame by frame, in the engine's arithmetic:
+ * a fixed-point read position (frame index and a 32-bit fraction) advanced by the pitch's
+ * step rounded to the nearest 2^-32 frame, linear interpolation weighted by the fraction's
+ * top 24 bits (an f32 exactly), and f32 sums and products.
+ */
 function reference(c: Case, data: Int8Array | Int16Array | Float32Array, frames: number): Float32Array {
   const scale = c.format === 'int8' ? 1 / 128 : c.format === 'int16' ? 1 / 32768 : 1;
   const read = (i: number) => f((data[i] as number) * scale);
   const n = data.length;
   const looped = sampleLoops(c.loopStart, c.loopLength, n);
-  const loopStart = looped ? c.loopStart : 0;
-  const end = looped ? c.loopStart + c.loopLength : n;
+  const ONE = 2n ** 32n;
+  const loopStart = BigInt(looped ? c.loopStart : 0) * ONE;
+  const end = BigInt(looped ? c.loopStart + c.loopLength : n) * ONE;
   const gain = f((c.volume / 64) * Math.min(1, 1 - c.pan));
-  const step = c.hz / BASE;
+  const step = BigInt(Math.round((c.hz / BASE) * 2 ** 32));
   const out = new Float32Array(frames);
-  let pos = c.offset;
+  let pos = BigInt(c.offset) * ONE;
   if (!(pos < end)) {
     if (!looped) return out;
     pos = loopStart;
   }
   for (let i = 0; i < frames; i++) {
-    const idx = Math.trunc(pos);
+    const idx = Number(pos / ONE);
     let s = read(idx);
     if (c.linear) {
-      const s1 = idx + 1 < end ? read(idx + 1) : looped ? read(loopStart) : 0;
-      s = f(s + f(f(s1 - s) * f(pos - idx)));
+      const s1 = BigInt(idx + 1) * ONE < end ? read(idx + 1) : looped ? read(Number(loopStart / ONE)) : 0;
+      s = f(s + f(f(s1 - s) * (Number((pos % ONE) >> 8n) / 2 ** 24)));
     }
     // The engine adds each voice into a zeroed buffer (so -0 comes out as 0).
     out[i] = f(0 + f(s * gain));
