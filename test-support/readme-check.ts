@@ -138,3 +138,19 @@ export function missingFromReadme(packageDir: string, membersOf: readonly string
     (name) => !new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`).test(code),
   );
 }
+
+/**
+ * The rows of a README's "Trace columns" table as [name, unit, meaning], for comparison
+ * with songbank's TRACE_COLUMNS (the songbank and cli READMEs both carry the table).
+ */
+export function traceColumnRows(packageDir: string): string[][] {
+  return readmeSection(packageDir, 'Trace columns')
+    .split('\n')
+    .filter((line) => /^\| `/.test(line))
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, 4)
+        .map((cell) => cell.trim().replace(/`/g, '')),
+    );
+}

@@ -1,3 +1,5 @@
+// The command line's grammar: every accepted form, and a UsageError naming the
+// argument for every mistake, checked without running a command.
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, UsageError } from './args.js';
 

@@ -1,3 +1,7 @@
+/**
+ * Reads the `workletpool` command line into a typed command, so every mistake in it is
+ * one UsageError line before any file is read or any audio is made.
+ */
 import { parseArgs } from 'node:util';
 import { strategyNames } from '@workletpool/strategies';
 

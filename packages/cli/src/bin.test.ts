@@ -1,3 +1,5 @@
+// The built `workletpool` executable run as users run it, in a child process: real
+// renders, stats and traces of real songs, exit codes, and its manners as a Unix tool.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

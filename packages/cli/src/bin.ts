@@ -1,4 +1,8 @@
 #!/usr/bin/env node
+/**
+ * The `workletpool` executable: runs a parsed command (render, trace, stats...) on the
+ * songbank package, and maps each typed error to one message and an exit code.
+ */
 import { constants, readFileSync } from 'node:fs';
 import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';

@@ -4,9 +4,9 @@ import { TRACE_COLUMNS } from '@workletpool/songbank';
 import { describe, expect, it } from 'vitest';
 import {
   missingFromReadme,
-  readmeSection,
   requireErrorCode,
   saysEsmOnly,
+  traceColumnRows,
 } from '../../../test-support/readme-check.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -17,16 +17,7 @@ describe('README', () => {
   });
 
   it('describes the trace columns exactly as songbank defines them', () => {
-    const rows = readmeSection(packageDir, 'Trace columns')
-      .split('\n')
-      .filter((line) => /^\| `/.test(line))
-      .map((line) =>
-        line
-          .split('|')
-          .slice(1, 4)
-          .map((cell) => cell.trim().replace(/`/g, '')),
-      );
-    expect(rows).toEqual(TRACE_COLUMNS.map((c) => [c.name, c.unit, c.meaning]));
+    expect(traceColumnRows(packageDir)).toEqual(TRACE_COLUMNS.map((c) => [c.name, c.unit, c.meaning]));
   });
 
   it('says the package is ESM only, as require() finds', () => {

@@ -1,3 +1,4 @@
+// The bundled song must stay a sound, playable module: it is what a new user hears first.
 import { describe, expect, it } from 'vitest';
 import { defaultSong, defaultSongBytes } from './default-song.js';
 import { writeMod } from './mod-writer.js';

@@ -1,3 +1,5 @@
+// The loader against arbitrary and damaged bytes: a typed error or a sound Song, never a
+// crash, a hang or a read out of range.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';

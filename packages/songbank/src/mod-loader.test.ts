@@ -1,3 +1,5 @@
+// The loader on hand-built files and the real fixtures: each format's layout and quirks,
+// and the typed error (with its byte offset) for each way a file can be wrong.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

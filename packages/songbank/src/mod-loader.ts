@@ -1,5 +1,11 @@
+/**
+ * Reads MOD bytes (ProTracker, Startrekker, xCHN/xxCH, Soundtracker) into a Song, with
+ * a typed error naming the byte offset of anything it cannot read; the one place that
+ * knows the file layout on the way in (mod-writer.ts is the way out).
+ */
 import { SongLoadError } from './errors.js';
 import { FIXED_TAGS } from './mod-tags.js';
+import { isLoopLength } from './sample-loop.js';
 import type { Cell, Pattern, Sample, Song, SongFormat } from './song.js';
 
 const ROWS = 64;
@@ -146,8 +152,8 @@ function loadSoundtracker(bytes: Uint8Array): Song {
   // nor those after its loop: keep only what sounds, as a loop from 0.
   const samples = readSampleData(bytes, headers, end).map((s, i): Sample => {
     const skip = Math.min(headers[i]?.loopStart ?? 0, s.data.length);
-    if (skip === 0 && s.loopLength <= 2) return s;
-    const looped = s.loopLength > 2;
+    const looped = isLoopLength(s.loopLength);
+    if (skip === 0 && !looped) return s;
     const data = s.data.slice(skip, looped ? skip + s.loopLength : s.data.length);
     return { ...s, data, loopStart: 0, loopLength: looped ? data.length : s.loopLength };
   });

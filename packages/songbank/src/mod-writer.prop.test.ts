@@ -1,3 +1,5 @@
+// Properties of the writer over arbitrary sound songs (among them: loading what it
+// writes gives the song back).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { modSong } from '../test/song-arbitrary.js';

@@ -1,3 +1,4 @@
+// The writer's byte layout, its format tags, and the field each SongWriteError names.
 import { describe, expect, it } from 'vitest';
 import { channelsForTag, MAX_SAMPLE_BYTES, SongWriteError, tagForChannels, writeMod } from './mod-writer.js';
 import type { Cell, Pattern, Sample, Song } from './song.js';

@@ -16,6 +16,7 @@
  */
 
 import { FIXED_TAGS } from './mod-tags.js';
+import { isLoopLength } from './sample-loop.js';
 import type { Cell, Song } from './song.js';
 
 /** Why a song cannot be written as a MOD file. */
@@ -219,7 +220,7 @@ function validate(song: Song): string {
       }
     }
     // A loop of one word or none is ProTracker's "no loop": its start is kept but unused.
-    if (sample.loopLength > 2 && sample.loopStart + sample.loopLength > length) {
+    if (isLoopLength(sample.loopLength) && sample.loopStart + sample.loopLength > length) {
       throw new SongWriteError(
         'INVALID_LOOP',
         `${field}.loopLength`,

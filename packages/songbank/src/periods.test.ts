@@ -1,3 +1,4 @@
+// The period maths the sequencer and the player share: tables, tunings and note lookup.
 import { describe, expect, it } from 'vitest';
 import {
   MAX_PT_NOTE,

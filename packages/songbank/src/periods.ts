@@ -111,11 +111,6 @@ export function periodToNote(period: number): number {
   return exact >= 0 ? Math.floor(exact + 0.5) : Math.ceil(exact - 0.5);
 }
 
-/** The period `semitones` above a period, in equal temperament. */
-export function transposePeriod(period: number, semitones: number): number {
-  return period / 2 ** (semitones / 12);
-}
-
 /** The ProTracker period table row for a finetune (-8..7): 36 periods, C-1..B-3. */
 export function protrackerPeriods(finetune: number): readonly number[] {
   return PT_TABLE[finetune < 0 ? finetune + 16 : finetune] ?? [];

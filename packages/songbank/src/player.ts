@@ -1,3 +1,8 @@
+/**
+ * Plays a song on a bank: turns sequencer ticks into instrument commands, scheduled
+ * ahead of the audio clock in real time or all at once for an offline render. It needs
+ * only the narrow PlayerBank it declares, not the whole SongBank.
+ */
 import type { Instrument } from '@workletpool/worklet-runtime';
 import { SequencerError } from './errors.js';
 import { type ChannelTick, createSequencer, resolveTempoMode, type Sequencer } from './sequencer.js';
@@ -226,7 +231,7 @@ class Schedule {
 
   constructor(
     private readonly bank: PlayerBank,
-    private readonly song: Song,
+    song: Song,
     startTime: number,
     options: { stereoSeparation: number; loop: boolean; wholeSong?: boolean; tempoMode?: TempoModeOption },
   ) {
@@ -290,10 +295,6 @@ class Schedule {
 
   get tempoMode(): TempoMode {
     return this.source.tempoMode;
-  }
-
-  get channelCount(): number {
-    return this.song.channels;
   }
 }
 

@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   missingFromReadme,
-  readmeSection,
   requireErrorCode,
   saysEsmOnly,
+  traceColumnRows,
 } from '../../../test-support/readme-check.js';
 import { TRACE_COLUMNS } from './trace.js';
 
@@ -17,16 +17,7 @@ describe('README', () => {
   });
 
   it('describes exactly the trace columns traceSong prints, with their units', () => {
-    const rows = readmeSection(packageDir, 'Trace columns')
-      .split('\n')
-      .filter((line) => /^\| `/.test(line))
-      .map((line) =>
-        line
-          .split('|')
-          .slice(1, 4)
-          .map((cell) => cell.trim().replace(/`/g, '')),
-      );
-    expect(rows).toEqual(TRACE_COLUMNS.map((c) => [c.name, c.unit, c.meaning]));
+    expect(traceColumnRows(packageDir)).toEqual(TRACE_COLUMNS.map((c) => [c.name, c.unit, c.meaning]));
   });
 
   it('says the package is ESM only, as require() finds', () => {

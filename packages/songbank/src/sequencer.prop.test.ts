@@ -1,3 +1,5 @@
+// Invariants of the sequencer on arbitrary songs and on mutations of a real one: it
+// always ends, every tick stays in range, and the trace prints what it plays.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';

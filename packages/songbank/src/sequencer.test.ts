@@ -1,3 +1,4 @@
+// The sequencer's behaviour effect by effect, on small songs built for each case.
 import { describe, expect, it } from 'vitest';
 import { buildSong, type SongSpec } from '../test/song-builder.js';
 import { SequencerError } from './errors.js';

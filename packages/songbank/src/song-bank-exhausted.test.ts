@@ -4,6 +4,7 @@ import { PoolError } from '@workletpool/pool-core';
 import type { Instrument, InstrumentPatch } from '@workletpool/worklet-runtime';
 import { AudioWorkletNode, OfflineAudioContext } from 'node-web-audio-api';
 import { describe, expect, it } from 'vitest';
+import { energy } from '../test/signal.js';
 import { createSongBank, type SongBankOptions } from './song-bank.js';
 
 const RATE = 44_100;
@@ -25,12 +26,6 @@ const synth: InstrumentPatch = {
   cutoff: 6000,
   resonance: 0,
 };
-
-function energy(data: Float32Array): number {
-  let sum = 0;
-  for (const x of data) sum += x * x;
-  return sum;
-}
 
 /** A bank with one 8-voice worklet at most, on a context with one channel per instrument. */
 async function fullBank(options: SongBankOptions, channels: number) {

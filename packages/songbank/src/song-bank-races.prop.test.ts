@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { OfflineAudioContext } from 'node-web-audio-api';
 import { describe, expect, it } from 'vitest';
 import { type ReplyTracker, scheduledAudioWorkletNode } from '../test/scheduled-node.js';
+import { energy } from '../test/signal.js';
 import { createSongBank } from './song-bank.js';
 
 const RATE = 44_100;
@@ -71,12 +72,6 @@ interface Issued {
 
 function codeOf(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code;
-}
-
-function energy(data: Float32Array): number {
-  let sum = 0;
-  for (const x of data) sum += x * x;
-  return sum;
 }
 
 /** Releases scheduled tasks one at a time, each once the audio thread's replies have arrived, until `done`. */

@@ -1,8 +1,11 @@
+// The song bank end to end on real worklets and WASM: the default song and fixtures
+// render with sound from every instrument, the declick option, and the bank's lifecycle.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AudioWorkletNode, OfflineAudioContext } from 'node-web-audio-api';
 import { describe, expect, it } from 'vitest';
 import { fixturesDir, haveFixtures } from '../../../test-support/fixtures.js';
+import { energy } from '../test/signal.js';
 import { defaultSong, defaultSongBytes } from './default-song.js';
 import { SongLoadError } from './errors.js';
 import { loadMod } from './mod-loader.js';
@@ -20,12 +23,6 @@ function offline(seconds: number, channels = 2): OfflineAudioContext {
     length: Math.ceil(seconds * RATE),
     sampleRate: RATE,
   });
-}
-
-function energy(data: Float32Array): number {
-  let sum = 0;
-  for (const x of data) sum += x * x;
-  return sum;
 }
 
 /** Seconds until every sample the song plays has been triggered at least once, plus one. */

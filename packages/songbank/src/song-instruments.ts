@@ -1,4 +1,9 @@
+/**
+ * The samples a song plays, as sampler patches for the bank: the bridge between the MOD
+ * model and the instruments the registry creates.
+ */
 import type { InstrumentPatch } from '@workletpool/worklet-runtime';
+import { samplePlaysLoop } from './sample-loop.js';
 import type { Song } from './song.js';
 
 /** One MOD sample that a song plays, as a bank instrument. */
@@ -30,7 +35,7 @@ export function songInstruments(song: Song): readonly SongInstrument[] {
   for (const index of [...used].sort((a, b) => a - b)) {
     const sample = song.samples[index];
     if (sample === undefined || sample.data.length === 0) continue;
-    const loops = sample.loopLength > 2 && sample.loopStart + sample.loopLength <= sample.data.length;
+    const loops = samplePlaysLoop(sample);
     instruments.push({
       id: String(index + 1).padStart(2, '0'),
       sample: index,

@@ -1,3 +1,9 @@
+/**
+ * The rules a Song must keep for the sequencer and the writer to be safe on it, checked
+ * in one place, so hand-built songs get the same clear errors as loaded ones.
+ */
+
+import { isLoopLength } from './sample-loop.js';
 import type { Song } from './song.js';
 
 /** ProTracker sample lengths are stored in 16-bit words. */
@@ -25,7 +31,7 @@ export function songProblems(song: Song): string[] {
     if (!intIn(s.volume, 0, 64)) problems.push(`${at}: volume ${s.volume} (0..64)`);
     if (!intIn(s.loopStart, 0, MAX_SAMPLE_BYTES)) problems.push(`${at}: loop start ${s.loopStart}`);
     if (!intIn(s.loopLength, 0, MAX_SAMPLE_BYTES)) problems.push(`${at}: loop length ${s.loopLength}`);
-    if (s.loopLength > 2 && s.loopStart + s.loopLength > s.data.length) {
+    if (isLoopLength(s.loopLength) && s.loopStart + s.loopLength > s.data.length) {
       problems.push(`${at}: loop ${s.loopStart}+${s.loopLength} runs past its ${s.data.length} bytes`);
     }
   });

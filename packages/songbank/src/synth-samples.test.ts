@@ -1,3 +1,4 @@
+// The synthesized instruments of the default song: their shape, loops and levels.
 import { describe, expect, it } from 'vitest';
 import { periodToRate as rateAtPeriod } from './periods.js';
 import type { Sample } from './song.js';

@@ -1,3 +1,5 @@
+// The trace format, and the sequencer scored against the reference traces of the
+// ProTracker compat fixtures.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixturesDir, haveFixtures, sharedToolsDir } from '../../../test-support/fixtures.js';
 import { buildSong } from '../test/song-builder.js';
+import { SequencerError } from './errors.js';
 import { loadMod } from './mod-loader.js';
 import { createSequencer } from './sequencer.js';
 import { TRACE_COLUMNS, TRACE_HEADER, traceSong } from './trace.js';
@@ -59,6 +62,27 @@ describe('traceSong format', () => {
     expect(first[1]?.split(' ')[8]).toBe('127');
     const mono = traceSong(song, { stereoSeparation: 0 }).split('\n').slice(0, 2);
     expect(mono.map((l) => l.split(' ')[8])).toEqual(['0', '0']);
+  });
+
+  it('refuses the options createSequencer refuses, with the same typed error', () => {
+    const song = buildSong({ patterns: [{ 0: { 0: { period: 428, sample: 1 } } }] });
+    for (const options of [
+      { stereoSeparation: 2 },
+      { stereoSeparation: Number.NaN },
+      { tempoMode: 'pal' as 'cia' },
+    ]) {
+      const error = (() => {
+        try {
+          traceSong(song, options);
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(SequencerError);
+      expect((error as SequencerError).code).toBe('INVALID_OPTION');
+      expect(() => createSequencer(song, options)).toThrow((error as Error).message);
+    }
   });
 });
 

@@ -1,4 +1,8 @@
-import { ProTrackerSequencer, resolveTempoMode } from './sequencer.js';
+/**
+ * Prints a song's playback in libxmp's mixer-data trace format, so it can be scored
+ * tick by tick against the reference player's traces of the compat fixtures.
+ */
+import { createInspectableSequencer } from './sequencer.js';
 import type { Song } from './song.js';
 import type { TempoModeOption } from './tempo-mode.js';
 
@@ -54,14 +58,10 @@ export interface TraceOptions {
  * a sample that has not run out, the fields of {@link TRACE_COLUMNS} in order.
  */
 export function traceSong(song: Song, options: TraceOptions = {}): string {
-  const sequencer = new ProTrackerSequencer(
-    song,
-    options.stereoSeparation ?? 1,
-    false,
-    'equal',
-    44100,
-    resolveTempoMode(song, options.tempoMode),
-  );
+  const sequencer = createInspectableSequencer(song, {
+    stereoSeparation: options.stereoSeparation ?? 1,
+    tempoMode: options.tempoMode ?? 'auto',
+  });
   const lines: string[] = options.header === true ? [TRACE_HEADER] : [];
   // The reference clock jumps back to an order's first start time when a jump
   // re-enters that order, so the trace keeps the same clock.

@@ -1,3 +1,4 @@
+// WAV encoding: headers and samples as other tools read them, and its typed errors.
 import fc from 'fast-check';
 import { OfflineAudioContext } from 'node-web-audio-api';
 import { describe, expect, it } from 'vitest';
