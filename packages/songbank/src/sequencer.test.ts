@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSong, type SongSpec } from '../test/song-builder.js';
 import { SequencerError } from './errors.js';
 import { notePeriod } from './periods.js';
+import { songDuration } from './player.js';
 import { type ChannelTick, createSequencer, type SequencerOptions, type SequencerTick } from './sequencer.js';
 
 function play(spec: SongSpec, options: SequencerOptions = {}, limit = 100_000): SequencerTick[] {
@@ -38,20 +39,36 @@ describe('createSequencer: timing', () => {
     expect(ticks[383]?.time).toBeCloseTo(383 * 0.02, 9);
   });
 
-  it('sets speed below 0x20 and CIA tempo from 0x20 with Fxx, and ignores F00', () => {
+  it('sets speed below 0x20 and CIA tempo from 0x20 with Fxx', () => {
     const ticks = play({
       patterns: [
         {
           0: { 0: { effect: 0xf, param: 3 } },
           1: { 0: { effect: 0xf, param: 0x40 } },
-          2: { 0: { effect: 0xf, param: 0 } },
         },
       ],
     });
     expect(row(ticks, 0)).toHaveLength(3);
     expect(ticks.filter((t) => t.row === 1).map((t) => t.duration)).toEqual([2.5 / 64, 2.5 / 64, 2.5 / 64]);
-    expect(ticks.filter((t) => t.row === 2)).toHaveLength(3);
     expect(ticks).toHaveLength(64 * 3);
+  });
+
+  it('stops the song after the tick that reads F00, as ProTracker does (libopenmpt ignores it)', () => {
+    // F00 on row 2 of the first of two orders: rows 0 and 1 play whole, row 2 plays its
+    // first tick (its note starts), and nothing follows, not even the second order.
+    const song = buildSong({
+      samples: [{ length: 1000 }],
+      patterns: [{ 2: { 0: { period: 428, sample: 1 }, 3: { effect: 0xf, param: 0 } } }],
+      orders: [0, 0],
+    });
+    const ticks = [...createSequencer(song)];
+    expect(ticks.map((t) => `${t.order}:${t.row}:${t.tick}`).slice(-2)).toEqual(['0:1:5', '0:2:0']);
+    expect(ticks).toHaveLength(2 * 6 + 1);
+    expect(ticks.at(-1)?.channels[0]?.trigger).toEqual({ sample: 0, offset: 0 });
+    // In either tempo mode, and with loop on: F00 stops, it is not a loop point.
+    expect([...createSequencer(song, { tempoMode: 'vblank' })]).toHaveLength(13);
+    expect([...createSequencer(song, { loop: true })]).toHaveLength(13);
+    expect(songDuration(song)).toBeCloseTo(13 * 0.02, 9);
   });
 
   it('starts at the song tempo, and takes every Fxx as a speed in Soundtracker modules', () => {

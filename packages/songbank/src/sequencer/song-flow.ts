@@ -36,6 +36,8 @@ export class SongFlow {
   private enteredOrder = false;
   private readonly visited: Uint8Array[];
   private rowsSinceNew = 0;
+  /** F00 was read: the song ends after the tick that read it. */
+  private stopped = false;
 
   constructor(
     private readonly song: Song,
@@ -49,6 +51,7 @@ export class SongFlow {
 
   /** Moves on one tick: 'row' when a new row is to be read, 'end' when the song would loop. */
   advance(): Step {
+    if (this.stopped) return 'end';
     this.frame++;
     if (this.frame >= this.speed * (1 + this.patternDelay)) {
       // ProTracker skips a row when a break happens during a pattern delay.
@@ -75,9 +78,17 @@ export class SongFlow {
     return this.frame % this.speed === 0;
   }
 
-  /** Fxx: below 0x20 (or always with VBlank timing) the speed, else the CIA tempo. */
+  /**
+   * Fxx: below 0x20 (or always with VBlank timing) the speed, else the CIA tempo. F00
+   * stops the song once the tick that reads it has played, as ProTracker 2.3D does
+   * (pt2-clone's replayer: setSpeed sets doStopSong, and intMusic stops playback at the
+   * end of that tick). libopenmpt ignores F00 in MODs.
+   */
   setSpeed(fxp: number): void {
-    if (fxp === 0) return;
+    if (fxp === 0) {
+      this.stopped = true;
+      return;
+    }
     if (fxp < 0x20 || this.vblank) this.speed = fxp;
     else this.bpm = fxp;
   }
