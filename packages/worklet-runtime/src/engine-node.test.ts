@@ -107,8 +107,8 @@ describe('EngineNode in node-web-audio-api', () => {
         });
       }
       await engine.flush();
-      // Ask until both have ended (the real-time clock may be slow on a busy machine).
-      for (let attempt = 0; ended.length < 2 && attempt < 100; attempt++) {
+      // Ask until both have ended (the real-time clock may be slow on a busy machine: up to 60 s).
+      for (let attempt = 0; ended.length < 2 && attempt < 600; attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         await engine.collectEnded();
       }
