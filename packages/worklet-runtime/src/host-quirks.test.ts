@@ -1,7 +1,8 @@
 // Expectation tests for the host quirks the code works around. Each quirk is tagged in
 // the code as `quirk #N`; its test here asserts that the host still behaves that way, so
 // when a host release fixes it the test fails and points at the workaround to delete.
-import { OfflineAudioContext } from 'node-web-audio-api';
+import { fileURLToPath } from 'node:url';
+import { AudioWorkletNode, OfflineAudioContext } from 'node-web-audio-api';
 import { describe, expect, it } from 'vitest';
 
 const RATE = 48000;
@@ -38,5 +39,22 @@ describe('node-web-audio-api quirks', () => {
     source.stop(0.001);
     expect(() => source.stop(0.002)).toThrow(/InvalidStateError|invalid state/i);
     await context.startRendering();
+  });
+
+  it('quirk #3: a processor gets back the output arrays it filled, uncleared, in its next call', async () => {
+    const context = new OfflineAudioContext(1, 512, RATE);
+    await context.audioWorklet.addModule(
+      fileURLToPath(new URL('../test/quirks/stale-output.js', import.meta.url)),
+    );
+    const node = new AudioWorkletNode(context, 'stale-output', {
+      numberOfInputs: 0,
+      numberOfOutputs: 1,
+      outputChannelCount: [1],
+    });
+    node.connect(context.destination);
+    const out = (await context.startRendering()).getChannelData(0);
+    // Only the first call wrote 0.5; a host that cleared the arrays would give 0 after it.
+    expect(out[0]).toBe(0.5);
+    expect(out[300]).toBe(0.5);
   });
 });

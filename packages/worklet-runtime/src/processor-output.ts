@@ -39,7 +39,8 @@ export class OutputCopier {
 
   /**
    * Copies the outputs the engine wrote. A silent output is zeroed once, after the last
-   * quantum it sounded in (some hosts hand back the same arrays without clearing them),
+   * quantum it sounded in (quirk #3, node-web-audio-api; src/host-quirks.test.ts: a host
+   * may hand back the same arrays without clearing them),
    * and then left alone, so idle slots cost nothing.
    */
   copyOut(outputs: Float32Array[][], rendered: boolean): void {
