@@ -42,7 +42,7 @@ export interface SongBankOptions {
   readonly simplifiedMod?: boolean;
   /** Stereo separation of the LRRL channel panning, 0 (mono) to 1 (hard, as on an Amiga); default 1. */
   readonly stereoSeparation?: number;
-  /** Gain of the master output (default 0.5, so four hard-panned channels cannot clip). */
+  /** Gain of the master output (default 0.475: four hard-panned channels reach 0.95, see "Level" in the README). */
   readonly masterGain?: number;
   /** AudioWorkletNode constructor (default: the global one; pass node-web-audio-api's in Node). */
   readonly AudioWorkletNode?: AudioWorkletNodeConstructor;

@@ -44,6 +44,12 @@ export type {
 } from './song-bank-types.js';
 
 const DEFAULT_VOICES = 4;
+/**
+ * Two full-volume, full-scale channels on a side sum to 0.95 under it: the 5% (0.45 dB) of
+ * headroom holds the 1 ms fade tail of a cut note while the next note already sounds
+ * (see "Level" in the README).
+ */
+const DEFAULT_MASTER_GAIN = 0.475;
 
 /**
  * Creates a song bank on `context` (any BaseAudioContext, real time or offline, or
@@ -59,7 +65,7 @@ export async function createSongBank(
   const strategy = resolveStrategy(options.strategy ?? 'fixed-blocks');
   const pooling = options.pooling ?? true;
   const simplified = options.simplifiedMod ?? false;
-  const masterGain = options.masterGain ?? 0.5;
+  const masterGain = options.masterGain ?? DEFAULT_MASTER_GAIN;
   const stereoSeparation = options.stereoSeparation ?? 1;
   if (!(masterGain >= 0 && masterGain <= 16)) {
     throw new SongBankError('INVALID_ARGUMENT', `masterGain must be 0..16; got ${masterGain}`);
