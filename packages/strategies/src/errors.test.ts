@@ -4,20 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { PoolError, type PoolErrorCode } from '@workletpool/pool-core';
 import { describe, expect, it } from 'vitest';
 import { declaredCodes, readmeErrorCodes } from '../../../test-support/readme-check.js';
+import { thrownBy } from '../../../test-support/thrown.js';
 import { fixedBlocks, resolveStrategy, type StrategyName } from './index';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const poolCoreDir = fileURLToPath(new URL('../../pool-core', import.meta.url));
 
-function errorOf(fn: () => unknown): PoolError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PoolError) return error;
-    throw error;
-  }
-  throw new Error('expected a PoolError');
-}
+const errorOf = (fn: () => unknown): PoolError => thrownBy(PoolError, fn);
 
 const producers: Partial<Record<PoolErrorCode, () => unknown>> = {
   UNKNOWN_STRATEGY: () => resolveStrategy('worst-fit' as StrategyName),
