@@ -319,10 +319,13 @@ export async function createSongBank(
           throw error;
         }
       }
+      // The exact length (never shorter than the whole frames the child plays); the render's
+      // own sampleRate is checked by checkRenderOptions, with the bank's error.
+      const { tempoMode } = renderOptions;
       const { frames, sampleRate } = checkRenderOptions(
         renderOptions,
         context,
-        songDurationOf(song, renderOptions),
+        songDurationOf(song, tempoMode === undefined ? {} : { tempoMode }),
       );
       const Offline = options.offlineAudioContext ?? globalOfflineContext();
       let child: SongBank;
