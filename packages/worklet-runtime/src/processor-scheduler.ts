@@ -101,6 +101,18 @@ export class Scheduler {
       );
     } else if (op === RecordOp.NoteOff) {
       ok = this.queue.push(grow, frame, Op.NoteOff, slot, voice, 0);
+    } else if (op === RecordOp.Mix) {
+      ok = this.queue.push(
+        grow,
+        frame,
+        Op.Mix,
+        slot,
+        0,
+        has,
+        r[at + RecordField.Volume] as number,
+        r[at + RecordField.Pan] as number,
+        r[at + RecordField.Velocity] as number,
+      );
     } else {
       ok = this.queue.push(
         grow,
@@ -212,9 +224,14 @@ export class Scheduler {
         const old = s.current[slot] as number;
         if (old >= 0) s.recycle(old);
         e.silenceSlot(slot);
+        // A new patch in the slot is a new instrument: it starts at unity, unmuted.
+        e.resetMix(slot);
         s.current[slot] = q.param(0);
         return;
       }
+      case Op.Mix:
+        e.setMix(slot, q.flag(), q.param(0), q.param(1), q.param(2));
+        return;
       case Op.Release:
         s.releaseSlot(slot);
         return;
