@@ -1317,16 +1317,21 @@ export function resetMix(slot: i32): void {
   store<f64>(m, 0, M_RAMP);
 }
 
+/** Gain and pan reach setMix as whole multiples of 2^-24 (MIX_UNIT in src/protocol.ts). */
+const MIX_UNIT: f64 = 16777216.0;
+
 /**
  * Changes a slot's mix: bit 1 of `has` sets the linear gain, bit 2 the pan (-1..1, the
  * voices' law: left = min(1, 1 - pan), right = min(1, 1 + pan)), bit 4 the mute (its
- * effective mute, solo included). The gains move there over rampLen frames.
+ * effective mute, solo included). Gain and pan come in units of 2^-24: integers, which
+ * the host passes without allocating on any of its call paths, where a double may be
+ * boxed. The gains move there over rampLen frames.
  */
-export function setMix(slot: i32, has: i32, gain: f64, pan: f64, mute: f64): void {
+export function setMix(slot: i32, has: i32, gain: i32, pan: i32, mute: i32): void {
   const m = mixPtr(slot);
-  if (has & 1) store<f64>(m, gain, M_GAIN);
-  if (has & 2) store<f64>(m, pan, M_PAN);
-  if (has & 4) store<f64>(m, mute, M_MUTE);
+  if (has & 1) store<f64>(m, <f64>gain / MIX_UNIT, M_GAIN);
+  if (has & 2) store<f64>(m, <f64>pan / MIX_UNIT, M_PAN);
+  if (has & 4) store<f64>(m, <f64>mute, M_MUTE);
   const level = load<f64>(m, M_MUTE) !== 0 ? 0 : load<f64>(m, M_GAIN);
   const p = load<f64>(m, M_PAN);
   const l = level * Math.min(1, 1 - p);
@@ -1366,8 +1371,8 @@ function mixSlots(from: i32, to: i32): void {
     }
     let gl = load<f64>(m, M_GAIN_L);
     let gr = load<f64>(m, M_GAIN_R);
-    // A muted slot adds nothing to a shared output and meters silence.
-    if (!mixInPlace && ramp === 0 && gl === 0 && gr === 0) continue;
+    // A muted slot still takes its pass (adding zeros): its output stays written, so the
+    // host's copy takes the same path whether or not an instrument is muted.
     const dgl = load<f64>(m, M_DGAIN_L);
     const dgr = load<f64>(m, M_DGAIN_R);
     const bl = slotBuffer(s);

@@ -10,6 +10,7 @@ import {
   checkRecord,
   Has,
   lastRefusal,
+  MIX_UNIT,
   type ProtocolErrorCode,
   RecordField,
   RecordOp,
@@ -109,8 +110,10 @@ export class Scheduler {
         slot,
         0,
         has,
-        r[at + RecordField.Volume] as number,
-        r[at + RecordField.Pan] as number,
+        // Integers (units of 2^-24): applying the command then passes no double to the
+        // engine, which V8 may box on a call path it did not optimise.
+        Math.round((r[at + RecordField.Volume] as number) * MIX_UNIT),
+        Math.round((r[at + RecordField.Pan] as number) * MIX_UNIT),
         r[at + RecordField.Velocity] as number,
       );
     } else {

@@ -455,6 +455,9 @@ export const MixHas = { Gain: 1, Pan: 2, Mute: 4 } as const;
 
 const ALL_MIX_HAS = 7;
 
+/** The engine takes a mix's gain and pan as whole multiples of 1 / MIX_UNIT (2^-24). */
+export const MIX_UNIT = 2 ** 24;
+
 const EVENT_TYPES = ['', 'note-on', 'note-off', 'set', 'mix'] as const;
 
 /** Writes `event` (numbered `id`) as the record at value offset `at` of `records`. */
