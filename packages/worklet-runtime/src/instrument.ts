@@ -62,10 +62,10 @@ export interface Instrument {
   setGain(gain: number, time?: number): void;
   /** Pan -1..1 of the whole instrument, at context time `time` (default: now); ramps like the gain. */
   setPan(pan: number, time?: number): void;
-  /** Mutes or unmutes the instrument now (ramped). */
-  setMute(mute: boolean): void;
-  /** Solos the instrument now: while any instrument of its pool is soloed, the others are muted. */
-  setSolo(solo: boolean): void;
+  /** Mutes or unmutes the instrument at context time `time` (default: now), ramped like the gain. */
+  setMute(mute: boolean, time?: number): void;
+  /** Solos the instrument at `time` (default: now): while any instrument of its pool is soloed, the others are muted. */
+  setSolo(solo: boolean, time?: number): void;
   /** The instrument's level over the last rendered quantum (2.7 ms at 48 kHz). */
   meter(): Promise<InstrumentMeter>;
   /** Resolves once everything scheduled so far has reached the audio thread. */

@@ -16,8 +16,8 @@ export interface InstrumentMix {
 /** What a group needs of its members. */
 export interface MixMember {
   readonly mix: InstrumentMix;
-  /** Called with the member's effective mute (its own mute, or another member's solo). */
-  applyMute(muted: boolean): void;
+  /** Called with the member's effective mute (its own mute, or another member's solo), from context time `time` (absent: now). */
+  applyMute(muted: boolean, time?: number): void;
 }
 
 /** Instruments whose solos mute one another: every instrument of one pool. */
@@ -35,10 +35,10 @@ export class SoloGroup {
     if (this.members.delete(member)) this.refresh();
   }
 
-  /** Works out every member's effective mute after a mute or solo changed. */
-  refresh(): void {
+  /** Works out every member's effective mute after a mute or solo changed (at `time`, absent: now). */
+  refresh(time?: number): void {
     let soloed = false;
     for (const m of this.members) if (m.mix.solo) soloed = true;
-    for (const m of this.members) m.applyMute(m.mix.mute || (soloed && !m.mix.solo));
+    for (const m of this.members) m.applyMute(m.mix.mute || (soloed && !m.mix.solo), time);
   }
 }

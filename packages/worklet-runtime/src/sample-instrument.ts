@@ -231,21 +231,27 @@ export class SampleInstrument implements Instrument, MixMember {
     this.applyMix(checkMixTime(where, time));
   }
 
-  setMute(mute: boolean): void {
-    this.mixState = { ...this.mixState, mute: checkFlag(this.where('setMute'), 'mute', mute) };
-    this.group.refresh();
+  setMute(mute: boolean, time?: number): void {
+    const where = this.where('setMute');
+    const value = checkFlag(where, 'mute', mute);
+    const at = checkMixTime(where, time);
+    this.mixState = { ...this.mixState, mute: value };
+    this.group.refresh(at);
   }
 
-  setSolo(solo: boolean): void {
-    this.mixState = { ...this.mixState, solo: checkFlag(this.where('setSolo'), 'solo', solo) };
-    this.group.refresh();
+  setSolo(solo: boolean, time?: number): void {
+    const where = this.where('setSolo');
+    const value = checkFlag(where, 'solo', solo);
+    const at = checkMixTime(where, time);
+    this.mixState = { ...this.mixState, solo: value };
+    this.group.refresh(at);
   }
 
   /** @internal Called by the solo group with this instrument's effective mute. */
-  applyMute(muted: boolean): void {
+  applyMute(muted: boolean, time?: number): void {
     if (this.disposed || muted === this.muted) return;
     this.muted = muted;
-    this.applyMix(undefined);
+    this.applyMix(time);
   }
 
   /** The bus gains move to the mix over 1 ms from `time`, as the engine's slot gains do. */

@@ -180,23 +180,27 @@ export abstract class SlotInstrument implements Instrument, MixMember {
     this.postMix({ pan: value }, at);
   }
 
-  setMute(mute: boolean): void {
-    const value = checkFlag(this.where('setMute'), 'mute', mute);
+  setMute(mute: boolean, time?: number): void {
+    const where = this.where('setMute');
+    const value = checkFlag(where, 'mute', mute);
+    const at = checkMixTime(where, time);
     this.mixState = { ...this.mixState, mute: value };
-    this.group.refresh();
+    this.group.refresh(at);
   }
 
-  setSolo(solo: boolean): void {
-    const value = checkFlag(this.where('setSolo'), 'solo', solo);
+  setSolo(solo: boolean, time?: number): void {
+    const where = this.where('setSolo');
+    const value = checkFlag(where, 'solo', solo);
+    const at = checkMixTime(where, time);
     this.mixState = { ...this.mixState, solo: value };
-    this.group.refresh();
+    this.group.refresh(at);
   }
 
   /** @internal Called by the solo group with this instrument's effective mute. */
-  applyMute(muted: boolean): void {
+  applyMute(muted: boolean, time?: number): void {
     if (this.disposed || muted === this.engineMute) return;
     this.engineMute = muted;
-    this.postMix({ mute: muted }, undefined);
+    this.postMix({ mute: muted }, time);
   }
 
   async meter(): Promise<InstrumentMeter> {
