@@ -38,7 +38,7 @@ export async function isolation(): Promise<{ worst: number; energy: number; node
   sum.connect(sumSplit);
   sumSplit.connect(merger, 0, 8);
   sumSplit.connect(merger, 1, 9);
-  const pool = await createWorkletPool(ctx, { destination: sum });
+  const pool = await createWorkletPool(ctx, { destination: sum, outputs: 'per-instrument' });
   const instruments = await Promise.all(
     patches.map((p, k) => pool.createInstrument(`i${k}`, p, { voices: 4 })),
   );
