@@ -161,6 +161,14 @@ describe('playground in Chromium', () => {
   it('mute silences an instrument, solo silences the others', async () => {
     const list = page.locator('.instrument-list li[data-instrument]');
     expect(await list.count()).toBe(8);
+    // The meters read each instrument through the engine's mixer (one shared output per worklet).
+    const levels = (): Promise<Record<string, number>> =>
+      page.evaluate(() => window.__playground?.levels() ?? Promise.resolve({}));
+    const sounding = async (except: string[] = []) =>
+      Object.entries(await levels())
+        .filter(([id, level]) => level > 0 && !except.includes(id))
+        .map(([id]) => id);
+    await expect.poll(async () => (await sounding()).length, { timeout: 10_000 }).toBeGreaterThan(0);
     await page.getByTestId('solo-01').click();
     expect(await page.getByTestId('solo-01').getAttribute('aria-pressed')).toBe('true');
     const silenced = page.locator('.instrument-list .meter.silenced');
@@ -172,10 +180,12 @@ describe('playground in Chromium', () => {
         .sort();
     expect(await silenced.count()).toBe(7);
     await expect.poll(audible).toEqual(['01']);
+    await expect.poll(() => sounding(['01']), { timeout: 10_000 }).toEqual([]);
     await page.getByTestId('solo-01').click();
     await page.getByTestId('mute-02').click();
     expect(await silenced.count()).toBe(1);
     await expect.poll(async () => (await gains())['02']).toBeLessThan(0.01);
+    await expect.poll(async () => (await levels())['02'], { timeout: 10_000 }).toBe(0);
     await expect.poll(audible).toEqual(['01', '03', '04', '05', '06', '07', '08']);
     await page.getByTestId('mute-02').click();
     expect(await silenced.count()).toBe(0);

@@ -53,6 +53,8 @@ export interface PlaygroundProbe {
   settings(): Settings;
   /** Current gain of each instrument's output node (mute and solo act on these). */
   gains(): Record<string, number>;
+  /** Each instrument's peak over the last quantum, from its meter (after mute and solo). */
+  levels(): Promise<Record<string, number>>;
   /** Pool map cells lit right now. */
   litCells(): number;
   /** Resolves once every queued action has finished. */
@@ -156,10 +158,18 @@ class Playground {
       gains: () => {
         const gains: Record<string, number> = {};
         for (const { id } of this.bank?.getStats().instruments ?? []) {
-          const output = this.bank?.instrument(id)?.output;
-          if (output instanceof GainNode) gains[id] = output.gain.value;
+          const mix = this.bank?.instrument(id)?.mix;
+          if (mix) gains[id] = mix.mute ? 0 : mix.gain;
         }
         return gains;
+      },
+      levels: async () => {
+        const levels: Record<string, number> = {};
+        for (const { id } of this.bank?.getStats().instruments ?? []) {
+          const meter = await this.bank?.instrument(id)?.meter();
+          if (meter) levels[id] = Math.max(meter.peak[0], meter.peak[1]);
+        }
+        return levels;
       },
       litCells: () => this.poolMap.litCount(),
       idle: () => this.queue,

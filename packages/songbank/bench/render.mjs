@@ -1,6 +1,6 @@
 // Offline render speed of real MOD files, side by side in one run: the song bank pooled
 // (as a song renderer: shared worklet outputs on 64-voice worklets; and with the defaults:
-// per-instrument outputs on 16-voice worklets), dedicated (one worklet per instrument)
+// shared outputs on 16-voice worklets), dedicated (one worklet per instrument)
 // and simplified (no worklet), and chiptune3 (libopenmpt in an AudioWorklet). Each configuration renders the same seconds of the
 // same song at the same rate; the best of several runs counts, in alternating order so
 // that no configuration always runs on a warmer machine.
@@ -23,7 +23,7 @@ const songs = ['peacedroid.mod', 'sundance.mod'];
 const configs = {
   // What a song renderer needs: only the mix, so each worklet has one stereo output.
   pooled: { pooling: true, strategy: 'fixed-blocks', outputs: 'shared', voicesPerWorklet: 64 },
-  // The bank's defaults: every instrument keeps an output node of its own.
+  // The bank's defaults: the pool's shared outputs on 16-voice worklets.
   perInstrument: { pooling: true, strategy: 'fixed-blocks' },
   dedicated: { pooling: false },
   simplified: { simplifiedMod: true },
@@ -76,7 +76,7 @@ const header = [
   'song',
   'instr.',
   'pooled (shared outputs, 64 voices)',
-  'pooled (defaults)',
+  'pooled (defaults: shared, 16 voices)',
   'dedicated',
   'simplified',
   'chiptune3',

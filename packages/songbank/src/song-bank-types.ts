@@ -32,10 +32,11 @@ export interface SongBankOptions {
   /** Most worklets the pool may create (default unbounded). */
   readonly maxWorklets?: number;
   /**
-   * Outputs of a pooled bank's instruments (default 'per-instrument': each has its own
-   * node, for mute, solo or meters). 'shared' gives each worklet one stereo output with
-   * the sum of its instruments, which renders faster and sounds the same in the mix;
-   * see worklet-runtime's WorkletPoolOptions.outputs.
+   * Outputs of a pooled bank's instruments; the default is the pool's ('shared': each
+   * worklet has one stereo output with the sum of its instruments, and mute, solo, gain,
+   * pan and meters of each instrument come from the engine's mixer). 'per-instrument'
+   * gives each instrument its own output node, for effect chains per instrument, at a
+   * cost; see worklet-runtime's WorkletPoolOptions.outputs.
    */
   readonly outputs?: 'per-instrument' | 'shared';
   /** Play MOD samples with AudioBufferSourceNodes, no worklet at all (default false). */

@@ -180,7 +180,7 @@ export function init(voices: i32, slots: i32, records: i32, rate: f64, shared: i
   const memEnd = (<usize>memory.size()) << 16;
   if (memEnd - heapStart >= <usize>MIN_SPLIT) addFree(heapStart, <u32>(memEnd - heapStart));
   endedCount = 0;
-  return 0;
+  return setupMixer(slots);
 }
 
 /**
@@ -437,8 +437,9 @@ function tailLeftPtr(v: i32): usize {
   return tailsBase + <usize>(v * tailCap * 2 * 4);
 }
 
+/** The slot a voice renders into (its tail goes there too). */
 function outputOf(p: usize): i32 {
-  return outputCount === 1 ? 0 : <i32>vget(p, V_SLOT);
+  return <i32>vget(p, V_SLOT);
 }
 
 /**
@@ -550,8 +551,8 @@ function mixTail(v: i32, from: i32, to: i32): void {
   if (left <= 0 || to <= from) return;
   const n = min(left, to - from);
   const out = <i32>vget(p, V_TAIL_OUT);
-  store<u8>(touchedBase + <usize>out, 1);
-  const outL = outputPtr(out);
+  store<u8>(slotTouchedBase + <usize>out, 1);
+  const outL = slotBuffer(out);
   const outR = outL + <usize>(QUANTUM * 4);
   const tl = tailLeftPtr(v) + <usize>((rampLen - left) * 4);
   const tr = tl + <usize>(tailCap * 4);
@@ -751,6 +752,12 @@ export function beginQuantum(): void {
     const flag = touchedBase + <usize>o;
     if (load<u8>(flag) === 0) continue;
     memory.fill(outputPtr(o), 0, <usize>(2 * QUANTUM * 4));
+    store<u8>(flag, 0);
+  }
+  for (let s = 0; s < slotCount; s++) {
+    const flag = slotTouchedBase + <usize>s;
+    if (load<u8>(flag) === 0) continue;
+    if (!mixInPlace) memory.fill(slotBuffer(s), 0, <usize>(2 * QUANTUM * 4));
     store<u8>(flag, 0);
   }
 }
@@ -1223,14 +1230,273 @@ export function render(from: i32, to: i32): void {
     tailFrom = from;
     if (vget(p, V_ACTIVE) !== 0) {
       const output = outputOf(p);
-      store<u8>(touchedBase + <usize>output, 1);
+      store<u8>(slotTouchedBase + <usize>output, 1);
       const a = recordPtr(<i32>vget(p, V_RECORD));
-      const outL = outputPtr(output);
+      const outL = slotBuffer(output);
       const outR = outL + <usize>(QUANTUM * 4);
       if (vget(a, P_KIND) === KIND_SAMPLER) renderSampler(p, a, outL, outR, from, to);
       else renderSynth(p, a, outL, outR, from, to);
       vset(p, V_FRESH, 0);
     }
     if (vget(p, V_TAIL_LEFT) > 0) mixTail(v, tailFrom, to);
+  }
+  mixSlots(from, to);
+}
+
+// ---- slot mixer ----
+//
+// Voices render into their slot's buffer; once per render span each sounding slot is
+// scaled by its gain and pan (ramped over rampLen frames like a voice's gains) and,
+// with a shared output, added into it. Doing it per slot rather than per voice keeps the
+// voice loops untouched (and bit-exact) and costs one pass over 128 frames per sounding
+// slot. The same pass feeds the slot's level meter, taken after gain, pan and mute: what
+// the slot adds to the mix.
+
+const MIX_STRIDE: i32 = 96;
+const M_GAIN_L: i32 = 0;
+const M_GAIN_R: i32 = 8;
+const M_TARGET_L: i32 = 16;
+const M_TARGET_R: i32 = 24;
+const M_DGAIN_L: i32 = 32;
+const M_DGAIN_R: i32 = 40;
+const M_RAMP: i32 = 48;
+const M_GAIN: i32 = 56;
+const M_PAN: i32 = 64;
+const M_MUTE: i32 = 72;
+// f32 accumulators of the quantum being rendered.
+const M_PEAK_L: i32 = 80;
+const M_PEAK_R: i32 = 84;
+const M_SUM_L: i32 = 88;
+const M_SUM_R: i32 = 92;
+/** Bytes of one slot's published meter: peak left, peak right, RMS left, RMS right (f32). */
+const METER_BYTES: i32 = 16;
+
+let slotCount: i32 = 0;
+/** Whether each slot's buffer is its own output (the gain is applied in place). */
+let mixInPlace: bool = true;
+let mixBase: usize = 0;
+let meterBase: usize = 0;
+let slotBufBase: usize = 0;
+/** 1 where a voice or tail wrote into the slot's buffer this quantum (u8 per slot). */
+let slotTouchedBase: usize = 0;
+
+function mixPtr(slot: i32): usize {
+  return mixBase + <usize>(slot * MIX_STRIDE);
+}
+
+/** Where the voices of `slot` render: its own output, or its buffer before the shared mix. */
+function slotBuffer(slot: i32): usize {
+  return mixInPlace ? outputPtr(slot) : slotBufBase + <usize>(slot * 2 * QUANTUM * 4);
+}
+
+/** Reserves the mixer's state in the heap; returns 0, or -1 when memory cannot grow. */
+function setupMixer(slots: i32): i32 {
+  slotCount = slots;
+  mixInPlace = outputCount === slots;
+  const buffers = mixInPlace ? 0 : slots * 2 * QUANTUM * 4;
+  const bytes = slots * (MIX_STRIDE + METER_BYTES + 1) + buffers;
+  const base = alloc(bytes);
+  if (base === 0) return -1;
+  memory.fill(base, 0, <usize>bytes);
+  mixBase = base;
+  meterBase = mixBase + <usize>(slots * MIX_STRIDE);
+  slotBufBase = meterBase + <usize>(slots * METER_BYTES);
+  slotTouchedBase = slotBufBase + <usize>buffers;
+  for (let s = 0; s < slots; s++) resetMix(s);
+  return 0;
+}
+
+/** Unity gain, centre, unmuted, at once: a slot's mix when a new patch is committed to it. */
+export function resetMix(slot: i32): void {
+  const m = mixPtr(slot);
+  store<f64>(m, 1, M_GAIN);
+  store<f64>(m, 0, M_PAN);
+  store<f64>(m, 0, M_MUTE);
+  store<f64>(m, 1, M_GAIN_L);
+  store<f64>(m, 1, M_GAIN_R);
+  store<f64>(m, 0, M_RAMP);
+}
+
+/** Gain and pan reach setMix as whole multiples of 2^-24 (MIX_UNIT in src/protocol.ts). */
+const MIX_UNIT: f64 = 16777216.0;
+
+/**
+ * Changes a slot's mix: bit 1 of `has` sets the linear gain, bit 2 the pan (-1..1, the
+ * voices' law: left = min(1, 1 - pan), right = min(1, 1 + pan)), bit 4 the mute (its
+ * effective mute, solo included). Gain and pan come in units of 2^-24: integers, which
+ * the host passes without allocating on any of its call paths, where a double may be
+ * boxed. The gains move there over rampLen frames.
+ */
+export function setMix(slot: i32, has: i32, gain: i32, pan: i32, mute: i32): void {
+  const m = mixPtr(slot);
+  if (has & 1) store<f64>(m, <f64>gain / MIX_UNIT, M_GAIN);
+  if (has & 2) store<f64>(m, <f64>pan / MIX_UNIT, M_PAN);
+  if (has & 4) store<f64>(m, <f64>mute, M_MUTE);
+  const level = load<f64>(m, M_MUTE) !== 0 ? 0 : load<f64>(m, M_GAIN);
+  const p = load<f64>(m, M_PAN);
+  const l = level * Math.min(1, 1 - p);
+  const r = level * Math.min(1, 1 + p);
+  if (rampLen === 0) {
+    store<f64>(m, l, M_GAIN_L);
+    store<f64>(m, r, M_GAIN_R);
+    store<f64>(m, 0, M_RAMP);
+    return;
+  }
+  if (load<f64>(m, M_RAMP) === 0 && l === load<f64>(m, M_GAIN_L) && r === load<f64>(m, M_GAIN_R)) return;
+  store<f64>(m, l, M_TARGET_L);
+  store<f64>(m, r, M_TARGET_R);
+  store<f64>(m, (l - load<f64>(m, M_GAIN_L)) / <f64>rampLen, M_DGAIN_L);
+  store<f64>(m, (r - load<f64>(m, M_GAIN_R)) / <f64>rampLen, M_DGAIN_R);
+  store<f64>(m, <f64>rampLen, M_RAMP);
+}
+
+/** Address of the slots' meters of the last quantum: METER_BYTES per slot (peak L, peak R, RMS L, RMS R as f32). */
+export function meterPtr(): usize {
+  return meterBase;
+}
+
+/** Scales frames [from, to) of every sounding slot by its gains, mixes them out and meters them. */
+function mixSlots(from: i32, to: i32): void {
+  for (let s = 0; s < slotCount; s++) {
+    const m = mixPtr(s);
+    let ramp = <i32>load<f64>(m, M_RAMP);
+    if (load<u8>(slotTouchedBase + <usize>s) === 0) {
+      // Nothing sounds in the slot: its gains may jump to their targets without a click.
+      if (ramp !== 0) {
+        store<f64>(m, load<f64>(m, M_TARGET_L), M_GAIN_L);
+        store<f64>(m, load<f64>(m, M_TARGET_R), M_GAIN_R);
+        store<f64>(m, 0, M_RAMP);
+      }
+      continue;
+    }
+    let gl = load<f64>(m, M_GAIN_L);
+    let gr = load<f64>(m, M_GAIN_R);
+    // A muted slot still takes its pass (adding zeros): its output stays written, so the
+    // host's copy takes the same path whether or not an instrument is muted.
+    const dgl = load<f64>(m, M_DGAIN_L);
+    const dgr = load<f64>(m, M_DGAIN_R);
+    const bl = slotBuffer(s);
+    const br = bl + <usize>(QUANTUM * 4);
+    const out = mixInPlace ? s : 0;
+    store<u8>(touchedBase + <usize>out, 1);
+    const ol = outputPtr(out);
+    const or = ol + <usize>(QUANTUM * 4);
+    let pl = load<f32>(m, M_PEAK_L);
+    let pr = load<f32>(m, M_PEAK_R);
+    let sl = load<f32>(m, M_SUM_L);
+    let sr = load<f32>(m, M_SUM_R);
+    let i = from;
+    for (; ramp > 0 && i < to; i++) {
+      ramp--;
+      if (ramp === 0) {
+        gl = load<f64>(m, M_TARGET_L);
+        gr = load<f64>(m, M_TARGET_R);
+      } else {
+        gl += dgl;
+        gr += dgr;
+      }
+      const o = (<usize>i) << 2;
+      const yl = load<f32>(bl + o) * <f32>gl;
+      const yr = load<f32>(br + o) * <f32>gr;
+      if (mixInPlace) {
+        store<f32>(bl + o, yl);
+        store<f32>(br + o, yr);
+      } else {
+        store<f32>(ol + o, load<f32>(ol + o) + yl);
+        store<f32>(or + o, load<f32>(or + o) + yr);
+      }
+      pl = max(pl, abs(yl));
+      pr = max(pr, abs(yr));
+      sl += yl * yl;
+      sr += yr * yr;
+    }
+    const fl = <f32>gl;
+    const fr = <f32>gr;
+    const unity = fl === 1 && fr === 1;
+    const vl = f32x4.splat(fl);
+    const vr = f32x4.splat(fr);
+    let vpl = f32x4.splat(0);
+    let vpr = f32x4.splat(0);
+    let vsl = f32x4.splat(0);
+    let vsr = f32x4.splat(0);
+    for (; i + 4 <= to; i += 4) {
+      const o = (<usize>i) << 2;
+      let yl = v128.load(bl + o);
+      let yr = v128.load(br + o);
+      if (!unity) {
+        yl = f32x4.mul(yl, vl);
+        yr = f32x4.mul(yr, vr);
+        if (mixInPlace) {
+          v128.store(bl + o, yl);
+          v128.store(br + o, yr);
+        }
+      }
+      if (!mixInPlace) {
+        v128.store(ol + o, f32x4.add(v128.load(ol + o), yl));
+        v128.store(or + o, f32x4.add(v128.load(or + o), yr));
+      }
+      vpl = f32x4.max(vpl, f32x4.abs(yl));
+      vpr = f32x4.max(vpr, f32x4.abs(yr));
+      vsl = f32x4.add(vsl, f32x4.mul(yl, yl));
+      vsr = f32x4.add(vsr, f32x4.mul(yr, yr));
+    }
+    pl = max(
+      max(pl, f32x4.extract_lane(vpl, 0)),
+      max(f32x4.extract_lane(vpl, 1), max(f32x4.extract_lane(vpl, 2), f32x4.extract_lane(vpl, 3))),
+    );
+    pr = max(
+      max(pr, f32x4.extract_lane(vpr, 0)),
+      max(f32x4.extract_lane(vpr, 1), max(f32x4.extract_lane(vpr, 2), f32x4.extract_lane(vpr, 3))),
+    );
+    sl +=
+      f32x4.extract_lane(vsl, 0) +
+      f32x4.extract_lane(vsl, 1) +
+      f32x4.extract_lane(vsl, 2) +
+      f32x4.extract_lane(vsl, 3);
+    sr +=
+      f32x4.extract_lane(vsr, 0) +
+      f32x4.extract_lane(vsr, 1) +
+      f32x4.extract_lane(vsr, 2) +
+      f32x4.extract_lane(vsr, 3);
+    for (; i < to; i++) {
+      const o = (<usize>i) << 2;
+      const yl = load<f32>(bl + o) * fl;
+      const yr = load<f32>(br + o) * fr;
+      if (mixInPlace) {
+        store<f32>(bl + o, yl);
+        store<f32>(br + o, yr);
+      } else {
+        store<f32>(ol + o, load<f32>(ol + o) + yl);
+        store<f32>(or + o, load<f32>(or + o) + yr);
+      }
+      pl = max(pl, abs(yl));
+      pr = max(pr, abs(yr));
+      sl += yl * yl;
+      sr += yr * yr;
+    }
+    store<f64>(m, gl, M_GAIN_L);
+    store<f64>(m, gr, M_GAIN_R);
+    store<f64>(m, <f64>ramp, M_RAMP);
+    store<f32>(m, pl, M_PEAK_L);
+    store<f32>(m, pr, M_PEAK_R);
+    store<f32>(m, sl, M_SUM_L);
+    store<f32>(m, sr, M_SUM_R);
+  }
+  if (to === QUANTUM) publishMeters();
+}
+
+/** Makes the quantum's accumulated peaks and RMS the published meters and starts over. */
+function publishMeters(): void {
+  for (let s = 0; s < slotCount; s++) {
+    const m = mixPtr(s);
+    const out = meterBase + <usize>(s * METER_BYTES);
+    store<f32>(out, load<f32>(m, M_PEAK_L));
+    store<f32>(out, load<f32>(m, M_PEAK_R), 4);
+    store<f32>(out, <f32>Math.sqrt(<f64>load<f32>(m, M_SUM_L) / <f64>QUANTUM), 8);
+    store<f32>(out, <f32>Math.sqrt(<f64>load<f32>(m, M_SUM_R) / <f64>QUANTUM), 12);
+    store<f32>(m, 0, M_PEAK_L);
+    store<f32>(m, 0, M_PEAK_R);
+    store<f32>(m, 0, M_SUM_L);
+    store<f32>(m, 0, M_SUM_R);
   }
 }

@@ -79,8 +79,8 @@ function table(results) {
     const xrt = xrtOf(audioSeconds);
     for (const r of rows) {
       for (const [outputs, pooled] of [
-        ['per instrument', r.pooled],
-        ['shared', r.pooledShared],
+        ['per instrument (opt-in)', r.pooled],
+        ['shared (the default)', r.pooledShared],
       ]) {
         const ratio = r.dedicated / pooled;
         const emptyRatio = r.emptyDedicated / r.emptyPooled;

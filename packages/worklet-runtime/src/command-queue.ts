@@ -9,6 +9,7 @@ export const Op = {
   Commit: 4,
   Release: 5,
   Reset: 6,
+  Mix: 7,
 } as const;
 
 /** Bit flags saying which optional fields of a `Set` are present: the records' own Has bits. */

@@ -63,6 +63,12 @@ export interface EngineExports {
   activeVoices(slot: number): number;
   endedPending(): number;
   takeEnded(voice: number): number;
+  /** Unity gain, centre, unmuted, at once. */
+  resetMix(slot: number): void;
+  /** has bits (MixHas): 1 gain, 2 pan, 4 mute; gain and pan in units of 1 / MIX_UNIT; the gains ramp over rampFrames(). */
+  setMix(slot: number, has: number, gain: number, pan: number, mute: number): void;
+  /** The slots' meters of the last quantum: 4 f32 per slot (peak L, peak R, RMS L, RMS R). */
+  meterPtr(): number;
   beginQuantum(): void;
   render(from: number, to: number): void;
 }

@@ -33,7 +33,12 @@ export type CommandTransport = 'port' | 'shared-memory';
 const BATCH_RECORDS = 512;
 
 function isEvent(message: Outgoing): message is EventFields {
-  return message.type === 'note-on' || message.type === 'note-off' || message.type === 'set';
+  return (
+    message.type === 'note-on' ||
+    message.type === 'note-off' ||
+    message.type === 'set' ||
+    message.type === 'mix'
+  );
 }
 
 /** Whether this realm can share memory with an AudioWorklet (a cross-origin isolated page, or Node). */
@@ -172,6 +177,7 @@ export class EngineNode {
   /** How voice events travel to this node's processor. */
   readonly transport: CommandTransport;
   private nextId = 1;
+  private metersAsked: Promise<Float32Array> | null = null;
   /** Id of the last message sent through the port (shared-ring records wait for it). */
   private lastPortId = 0;
   private batch: Float64Array | null = null;
@@ -438,6 +444,23 @@ export class EngineNode {
     if (reply.type !== 'report')
       throw new WorkletRuntimeError('PROCESSOR_ERROR', `expected a report, got ${reply.type}`);
     return reply;
+  }
+
+  /** Every slot's meters over the last rendered quantum, METER_FIELDS values per slot. */
+  meters(): Promise<Float32Array> {
+    // Instruments of one node asking at once (a meter display's frame) share one request.
+    if (!this.metersAsked) {
+      this.metersAsked = this.request({ type: 'meters' })
+        .then((reply) => {
+          if (reply.type !== 'meters')
+            throw new WorkletRuntimeError('PROCESSOR_ERROR', `expected meters, got ${reply.type}`);
+          return reply.meters;
+        })
+        .finally(() => {
+          this.metersAsked = null;
+        });
+    }
+    return this.metersAsked;
   }
 
   /** Asks for the voices that ended (port transport: they arrive with the answer). */

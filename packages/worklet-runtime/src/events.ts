@@ -111,3 +111,19 @@ export function checkVoices(where: string, voices: unknown, max: number, name = 
   }
   return voices;
 }
+
+/** A mix change's gain, pan or time, checked (`name` says which). */
+export function checkMixValue(where: string, name: 'gain' | 'pan', value: unknown): number {
+  return inRange(where, name, value, LIMITS[name]);
+}
+
+/** An optional context time of a mix change. */
+export function checkMixTime(where: string, time: unknown): number | undefined {
+  return optional(where, 'time', time, TIME);
+}
+
+/** A mute or solo flag: a boolean, nothing else. */
+export function checkFlag(where: string, name: 'mute' | 'solo', value: unknown): boolean {
+  if (typeof value !== 'boolean') fail(where, `${name} must be true or false, got ${String(value)}`);
+  return value;
+}

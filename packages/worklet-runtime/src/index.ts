@@ -20,9 +20,11 @@ export { EngineNode } from './engine-node.js';
 /** The package's error class and its stable codes. */
 export { WorkletRuntimeError, type WorkletRuntimeErrorCode } from './errors.js';
 /** The instrument contract shared by pooled, dedicated and sample-only instruments, and its events. */
-export type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
+export type { Instrument, InstrumentMeter, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
 /** ProTracker's loop rule as the engine applies it, for loaders that decide whether a sample loops. */
 export { isLoop, sampleLoops } from './loop.js';
+/** An instrument's gain, pan, mute and solo (`Instrument.mix`). */
+export type { InstrumentMix } from './mix-group.js';
 /** Patches: what a sampler or a synth instrument plays. */
 export type { InstrumentPatch, SamplerPatch, SynthPatch } from './patch.js';
 /** An instrument in a slot of a shared node. */
@@ -34,6 +36,8 @@ export type {
   CommandsMessage,
   EventMessage,
   FromProcessor,
+  MetersReply,
+  MixMessage,
   ProtocolErrorCode,
   ReportReply,
   ToProcessor,

@@ -1,4 +1,5 @@
 // The one interface every kind of instrument implements, so callers can swap them.
+import type { InstrumentMix } from './mix-group.js';
 
 /** Starts a note. Give `period` (Amiga, PAL clock) or `frequency` (Hz), not both. */
 export interface NoteOnEvent {
@@ -34,6 +35,12 @@ export interface NoteOffEvent {
   readonly voice?: number;
 }
 
+/** Peak and RMS level per channel ([left, right]) of the last rendered quantum, after gain, pan and mute. */
+export interface InstrumentMeter {
+  readonly peak: readonly [number, number];
+  readonly rms: readonly [number, number];
+}
+
 /** An instrument: pooled, dedicated or sample-only, all driven the same way. */
 export interface Instrument {
   readonly id: string;
@@ -49,6 +56,18 @@ export interface Instrument {
   set(event: SetEvent): void;
   /** Releases a voice, or all of them. */
   noteOff(event: NoteOffEvent): void;
+  /** Gain, pan, mute and solo as last set. */
+  readonly mix: InstrumentMix;
+  /** Linear gain 0..16 (1: unity), at context time `time` (default: now); ramps over 1 ms when declicking. */
+  setGain(gain: number, time?: number): void;
+  /** Pan -1..1 of the whole instrument, at context time `time` (default: now); ramps like the gain. */
+  setPan(pan: number, time?: number): void;
+  /** Mutes or unmutes the instrument at context time `time` (default: now), ramped like the gain. */
+  setMute(mute: boolean, time?: number): void;
+  /** Solos the instrument at `time` (default: now): while any instrument of its pool is soloed, the others are muted. */
+  setSolo(solo: boolean, time?: number): void;
+  /** The instrument's level over the last rendered quantum (2.7 ms at 48 kHz). */
+  meter(): Promise<InstrumentMeter>;
   /** Resolves once everything scheduled so far has reached the audio thread. */
   flush(): Promise<void>;
   /** Stops the instrument and frees its voices; later calls throw DISPOSED. */

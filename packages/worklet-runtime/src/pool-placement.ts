@@ -6,6 +6,7 @@
 import type { Strategy, VoicePool } from '@workletpool/pool-core';
 import type { EngineNode } from './engine-node.js';
 import { WorkletRuntimeError } from './errors.js';
+import type { SoloGroup } from './mix-group.js';
 import type { InstrumentPatch, ResolvedPatch } from './patch.js';
 import type { NodeTable, PoolNode } from './pool-nodes.js';
 import { PooledInstrument } from './pooled-instrument.js';
@@ -59,6 +60,8 @@ export interface InstrumentWiring {
   output(): GainNode;
   /** Called once the instrument is disposed. */
   forget(instrument: PooledInstrument): void;
+  /** The pool's instruments, whose solos mute one another. */
+  readonly group: SoloGroup;
 }
 
 /**
@@ -114,6 +117,7 @@ export async function placeInstrument(
       wiring.output(),
       allocation.worklet,
       wiring.forget,
+      wiring.group,
     );
     node.slots[slot] = instrument;
     instruments.set(id, instrument);

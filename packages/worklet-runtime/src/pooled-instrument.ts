@@ -1,4 +1,5 @@
 // An instrument that owns one slot (a voice range) of a shared engine node.
+import type { SoloGroup } from './mix-group.js';
 import type { InstrumentPatch, ResolvedPatch } from './patch.js';
 import { SlotInstrument, type SlotPlacement } from './slot-instrument.js';
 import { releaseSlotAfterTail } from './tails.js';
@@ -20,8 +21,9 @@ export class PooledInstrument extends SlotInstrument {
     output: GainNode,
     worklet: number,
     onRelease: (instrument: PooledInstrument) => void,
+    group: SoloGroup,
   ) {
-    super(id, voices, resolved, placement, output);
+    super(id, voices, resolved, placement, output, group);
     SlotInstrument.wire(placement, output);
     this.patch = patch;
     this.workletIndex = worklet;
@@ -64,6 +66,7 @@ export class PooledInstrument extends SlotInstrument {
     this.placement = placement;
     this.workletIndex = worklet;
     SlotInstrument.wire(placement, this.output);
+    this.resendMix();
   }
 
   protected released(): void {

@@ -42,11 +42,11 @@ function tally(readings: readonly number[]): Tally {
 }
 
 /** Runs the scene; returns what process() allocated over the measured quanta and what else happened. */
-function runScene(frameValue?: (frame: number) => unknown) {
+function runScene(frameValue?: (frame: number) => unknown, sharedOutput = false) {
   const host = hostProcessor(
     processorSource,
-    { module: engineModule(), voices: 16, slots: SCENE_SLOTS },
-    SCENE_SLOTS,
+    { module: engineModule(), voices: 16, slots: SCENE_SLOTS, sharedOutput },
+    sharedOutput ? 1 : SCENE_SLOTS,
     frameValue,
   );
   let id = 1;
@@ -75,6 +75,8 @@ function runScene(frameValue?: (frame: number) => unknown) {
       host.deliver(encodeCommands(nextId(), step.events));
       events += step.events.length;
     }
+    // A meter display reading every slot's level about every 16 ms.
+    if (q % 6 === 0) host.deliver({ type: 'meters', id: nextId() });
     const posted = host.posted.length;
     const bytes = host.quantum(frame);
     postedByProcess += host.posted.length - posted;
@@ -94,33 +96,40 @@ function runScene(frameValue?: (frame: number) => unknown) {
     events,
     reloads,
     errors: of('error'),
+    meters: of('meters') as { meters: Float32Array }[],
     endedEntries,
     postedByProcess,
   };
 }
 
 describe('process() on a busy scene', () => {
-  it(`allocates nothing in ${MEASURED} quanta of notes, steals, sets, releases and loads`, () => {
-    const run = runScene();
-    console.log(
-      `busy scene: ${run.events} events, ${run.reloads} reloads and ${run.endedEntries} ended voices over ${WARM_UP + MEASURED} quanta; in the last ${MEASURED}, process() readings above zero: ${run.process.quanta} quanta, ${run.process.bytes} bytes; empty readings above zero: ${run.noise.quanta} quanta, ${run.noise.bytes} bytes`,
-    );
-    // The scene is busy: every command was accepted, voices were stolen and one-shots ended.
-    expect(run.errors).toEqual([]);
-    expect(run.events).toBeGreaterThan(MEASURED);
-    expect(run.endedEntries).toBeGreaterThan(MEASURED / 10);
-    // process() posted nothing: ended voices went out with the replies to command batches.
-    expect(run.postedByProcess).toBe(0);
-    // What process() shows stays within the reading's own noise: a few dozen readings of
-    // up to about a hundred bytes that an empty reading shows as well, plus, a handful of
-    // times, about 2 KiB when V8 installs freshly optimised code during a call. A single
-    // boxed number or posted message per quantum (10,000), or per ended voice (over 1,000),
-    // would not fit; the margin of 500 readings absorbs how much that noise varies by run
-    // (50 to 328 readings seen in clean CI runs of the same code).
-    expect(run.process.quanta).toBeLessThanOrEqual(run.noise.quanta + MEASURED / 20);
-    expect(run.process.bytes).toBeLessThanOrEqual(run.noise.bytes + 16 * 1024);
-    expect(run.process.spoilt + run.noise.spoilt).toBeLessThanOrEqual(10);
-  });
+  for (const sharedOutput of [false, true])
+    it(`allocates nothing in ${MEASURED} quanta of notes, steals, sets, mixer changes, meter reads, releases and loads (${sharedOutput ? 'shared output' : 'an output per slot'})`, () => {
+      const run = runScene(undefined, sharedOutput);
+      console.log(
+        `busy scene: ${run.events} events, ${run.reloads} reloads and ${run.endedEntries} ended voices over ${WARM_UP + MEASURED} quanta; in the last ${MEASURED}, process() readings above zero: ${run.process.quanta} quanta, ${run.process.bytes} bytes; empty readings above zero: ${run.noise.quanta} quanta, ${run.noise.bytes} bytes`,
+      );
+      // The scene is busy: every command was accepted, voices were stolen and one-shots ended.
+      expect(run.errors).toEqual([]);
+      expect(run.events).toBeGreaterThan(MEASURED);
+      expect(run.endedEntries).toBeGreaterThan(MEASURED / 10);
+      // Meter reads were answered, and read sound most of the time.
+      expect(run.meters.length).toBeGreaterThan((WARM_UP + MEASURED) / 6 - 1);
+      expect(run.meters.filter((m) => m.meters.some((x) => x > 0)).length).toBeGreaterThan(
+        run.meters.length / 2,
+      );
+      // process() posted nothing: ended voices went out with the replies to command batches.
+      expect(run.postedByProcess).toBe(0);
+      // What process() shows stays within the reading's own noise: a few dozen readings of
+      // up to about a hundred bytes that an empty reading shows as well, plus, a handful of
+      // times, about 2 KiB when V8 installs freshly optimised code during a call. A single
+      // boxed number or posted message per quantum (10,000), or per ended voice (over 1,000),
+      // would not fit; the margin of 500 readings absorbs how much that noise varies by run
+      // (50 to 328 readings seen in clean CI runs of the same code).
+      expect(run.process.quanta).toBeLessThanOrEqual(run.noise.quanta + MEASURED / 20);
+      expect(run.process.bytes).toBeLessThanOrEqual(run.noise.bytes + 16 * 1024);
+      expect(run.process.spoilt + run.noise.spoilt).toBeLessThanOrEqual(10);
+    });
 
   it('the measure can tell: a host whose currentFrame is a fresh BigInt shows allocations in process()', () => {
     const run = runScene((frame) => BigInt(frame));

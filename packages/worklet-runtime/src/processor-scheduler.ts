@@ -10,6 +10,7 @@ import {
   checkRecord,
   Has,
   lastRefusal,
+  MIX_UNIT,
   type ProtocolErrorCode,
   RecordField,
   RecordOp,
@@ -101,6 +102,20 @@ export class Scheduler {
       );
     } else if (op === RecordOp.NoteOff) {
       ok = this.queue.push(grow, frame, Op.NoteOff, slot, voice, 0);
+    } else if (op === RecordOp.Mix) {
+      ok = this.queue.push(
+        grow,
+        frame,
+        Op.Mix,
+        slot,
+        0,
+        has,
+        // Integers (units of 2^-24): applying the command then passes no double to the
+        // engine, which V8 may box on a call path it did not optimise.
+        Math.round((r[at + RecordField.Volume] as number) * MIX_UNIT),
+        Math.round((r[at + RecordField.Pan] as number) * MIX_UNIT),
+        r[at + RecordField.Velocity] as number,
+      );
     } else {
       ok = this.queue.push(
         grow,
@@ -212,9 +227,14 @@ export class Scheduler {
         const old = s.current[slot] as number;
         if (old >= 0) s.recycle(old);
         e.silenceSlot(slot);
+        // A new patch in the slot is a new instrument: it starts at unity, unmuted.
+        e.resetMix(slot);
         s.current[slot] = q.param(0);
         return;
       }
+      case Op.Mix:
+        e.setMix(slot, q.flag(), q.param(0), q.param(1), q.param(2));
+        return;
       case Op.Release:
         s.releaseSlot(slot);
         return;

@@ -28,6 +28,7 @@ import {
   type EngineProcessorOptions,
   type FromProcessor,
   lastRefusal,
+  METER_FIELDS,
   messageId,
   type ProtocolErrorCode,
   RECORD_SIZE,
@@ -200,6 +201,15 @@ class EngineProcessor extends AudioWorkletProcessor {
         this.ended.send(this.port, 0, false);
         this.report(m.id);
         return;
+      case 'meters': {
+        // A copy, made in the message handler: process() only keeps the engine's meters current.
+        const n = s.slots * METER_FIELDS;
+        const meters = new Float32Array(n);
+        if (this.failed === null)
+          meters.set(new Float32Array(this.engine.memory.buffer, this.engine.meterPtr(), n));
+        this.port.postMessage({ type: 'meters', id: m.id, meters } satisfies FromProcessor, [meters.buffer]);
+        return;
+      }
       case 'assign':
         s.starts[m.slot] = m.start;
         s.counts[m.slot] = m.count;

@@ -47,6 +47,8 @@ export const LIMITS = {
   volume: { min: 0, max: 64 },
   /** -1 left .. 1 right. */
   pan: { min: -1, max: 1 },
+  /** Linear gain of an instrument's slot in the mix (16 is +24 dB). */
+  gain: { min: 0, max: 16 },
   /** Start frame in the sample. */
   offset: { min: 0, max: 2 ** 28 },
   velocity: { min: 0, max: 1 },
@@ -191,6 +193,20 @@ export interface SetMessage {
   readonly offset?: number;
 }
 
+/**
+ * Changes a slot's place in the mix: its linear gain, its pan (-1..1) and whether it is
+ * muted (the effective mute, solo rules already applied). Sent as a record.
+ */
+export interface MixMessage {
+  readonly type: 'mix';
+  readonly id: number;
+  readonly frame: number;
+  readonly slot: number;
+  readonly gain?: number;
+  readonly pan?: number;
+  readonly mute?: boolean;
+}
+
 /** A batch of voice events: `count` records of RECORD_SIZE values each, in arrival order. */
 export interface CommandsMessage {
   readonly type: 'commands';
@@ -202,6 +218,12 @@ export interface CommandsMessage {
 /** Asks for the voices that ended since the last answer (an `ended` reply). */
 export interface EndedRequest {
   readonly type: 'ended';
+  readonly id: number;
+}
+
+/** Asks for the slots' meters of the last rendered quantum (a `meters` reply). */
+export interface MetersRequest {
+  readonly type: 'meters';
   readonly id: number;
 }
 
@@ -231,10 +253,14 @@ export interface FailForTestMessage {
 }
 
 /** A voice event: what one command record carries. */
-export type EventMessage = NoteOnMessage | NoteOffMessage | SetMessage;
+export type EventMessage = NoteOnMessage | NoteOffMessage | SetMessage | MixMessage;
 
 /** A voice event before it has an id (the record's id is written beside it). */
-export type EventFields = Omit<NoteOnMessage, 'id'> | Omit<NoteOffMessage, 'id'> | Omit<SetMessage, 'id'>;
+export type EventFields =
+  | Omit<NoteOnMessage, 'id'>
+  | Omit<NoteOffMessage, 'id'>
+  | Omit<SetMessage, 'id'>
+  | Omit<MixMessage, 'id'>;
 
 /** Every structured message the main thread may send. */
 export type ToProcessor =
@@ -247,6 +273,7 @@ export type ToProcessor =
   | CommandsMessage
   | EndedRequest
   | ReportRequest
+  | MetersRequest
   | PingMessage;
 
 /** Why the processor refused a message. */
@@ -329,6 +356,19 @@ export interface ReportReply {
   readonly memoryBytes: number;
 }
 
+/**
+ * The slots' level meters over the last rendered quantum, METER_FIELDS values per slot
+ * (peak left, peak right, RMS left, RMS right), taken after gain, pan and mute.
+ */
+export interface MetersReply {
+  readonly type: 'meters';
+  readonly id: number;
+  readonly meters: Float32Array;
+}
+
+/** Values per slot in a `meters` reply: peak left, peak right, RMS left, RMS right. */
+export const METER_FIELDS = 4;
+
 /** Answer to a ping. */
 export interface PongReply {
   readonly type: 'pong';
@@ -340,7 +380,7 @@ export interface PongReply {
 }
 
 /** Every message the processor may send. */
-export type FromProcessor = AckReply | ErrorReply | EndedReply | ReportReply | PongReply;
+export type FromProcessor = AckReply | ErrorReply | EndedReply | ReportReply | MetersReply | PongReply;
 
 /** What the main thread passes as the engine processor's `processorOptions`. */
 export interface EngineProcessorOptions {
@@ -394,7 +434,7 @@ export const RECORD_SIZE = 12;
 export const RECORD_BYTES = RECORD_SIZE * 8;
 
 /** The event a record carries. */
-export const RecordOp = { NoteOn: 1, NoteOff: 2, Set: 3 } as const;
+export const RecordOp = { NoteOn: 1, NoteOff: 2, Set: 3, Mix: 4 } as const;
 
 /** Records the shared command ring holds (shared-memory transport). */
 export const SHARED_COMMAND_RECORDS = 1024;
@@ -407,7 +447,18 @@ export const Has = { Period: 1, Frequency: 2, Volume: 4, Pan: 8, Offset: 16 } as
 
 const ALL_HAS = 31;
 
-const EVENT_TYPES = ['', 'note-on', 'note-off', 'set'] as const;
+/**
+ * Bits of the Has field of a mix record (RecordOp.Mix), which carries the gain in the
+ * Volume field, the pan in Pan and the mute (0 or 1) in Velocity.
+ */
+export const MixHas = { Gain: 1, Pan: 2, Mute: 4 } as const;
+
+const ALL_MIX_HAS = 7;
+
+/** The engine takes a mix's gain and pan as whole multiples of 1 / MIX_UNIT (2^-24). */
+export const MIX_UNIT = 2 ** 24;
+
+const EVENT_TYPES = ['', 'note-on', 'note-off', 'set', 'mix'] as const;
 
 /** Writes `event` (numbered `id`) as the record at value offset `at` of `records`. */
 export function encodeRecord(
@@ -420,7 +471,7 @@ export function encodeRecord(
   records[at + RecordField.Id] = id;
   records[at + RecordField.Frame] = event.frame;
   records[at + RecordField.Slot] = event.slot;
-  records[at + RecordField.Voice] = event.voice;
+  records[at + RecordField.Voice] = event.type === 'mix' ? 0 : event.voice;
   records[at + RecordField.After] = after;
   let has = 0;
   let pitch = 0;
@@ -428,7 +479,21 @@ export function encodeRecord(
   let pan = 0;
   let offset = 0;
   let velocity = 0;
-  if (event.type === 'note-off') {
+  if (event.type === 'mix') {
+    records[at + RecordField.Op] = RecordOp.Mix;
+    if (event.gain !== undefined) {
+      has |= MixHas.Gain;
+      volume = event.gain;
+    }
+    if (event.pan !== undefined) {
+      has |= MixHas.Pan;
+      pan = event.pan;
+    }
+    if (event.mute !== undefined) {
+      has |= MixHas.Mute;
+      velocity = event.mute ? 1 : 0;
+    }
+  } else if (event.type === 'note-off') {
     records[at + RecordField.Op] = RecordOp.NoteOff;
   } else {
     records[at + RecordField.Op] = event.type === 'note-on' ? RecordOp.NoteOn : RecordOp.Set;
@@ -640,6 +705,7 @@ function inspect(m: Fields, view: ValidationView): void {
   switch (m.type) {
     case 'ping':
     case 'report':
+    case 'meters':
     case 'ended':
       return;
     case 'fail-for-test':
@@ -820,7 +886,7 @@ export function checkRecord(r: Float64Array, at: number, view: ValidationView): 
     return 'INVALID_FIELD';
   }
   const op = r[at + RecordField.Op] as number;
-  if (op !== RecordOp.NoteOn && op !== RecordOp.NoteOff && op !== RecordOp.Set) {
+  if (op !== RecordOp.NoteOn && op !== RecordOp.NoteOff && op !== RecordOp.Set && op !== RecordOp.Mix) {
     return refuseRecord('UNKNOWN_TYPE', r, at, `unknown record op ${op}`);
   }
   if (badNumber(r, at, RecordField.Frame, LIMITS.frame))
@@ -833,6 +899,7 @@ export function checkRecord(r: Float64Array, at: number, view: ValidationView): 
   if (count === 0) return refuseRecord('SLOT_NOT_ASSIGNED', r, at, `slot ${slot} has no voices assigned`);
   if (!view.slotLoaded(slot))
     return refuseRecord('SLOT_NOT_LOADED', r, at, `slot ${slot} has no patch loaded`);
+  if (op === RecordOp.Mix) return checkMix(r, at);
   const voice = r[at + RecordField.Voice] as number;
   const start = view.slotStart(slot);
   if (!(Number.isInteger(voice) && voice >= start && voice < start + count)) {
@@ -867,6 +934,21 @@ export function checkRecord(r: Float64Array, at: number, view: ValidationView): 
     return explainNumber(r, at, RecordField.Offset, 'offset');
   if (always && badNumber(r, at, RecordField.Velocity, LIMITS.velocity))
     return explainNumber(r, at, RecordField.Velocity, 'velocity');
+  return null;
+}
+
+function checkMix(r: Float64Array, at: number): ProtocolErrorCode | null {
+  const has = r[at + RecordField.Has] as number;
+  if (!(Number.isInteger(has) && has >= 0 && has <= ALL_MIX_HAS)) {
+    return refuseRecord('INVALID_FIELD', r, at, `has ${has} is not a set of the mix bits 1..4`);
+  }
+  if (has & MixHas.Gain && badNumber(r, at, RecordField.Volume, LIMITS.gain))
+    return explainNumber(r, at, RecordField.Volume, 'gain');
+  if (has & MixHas.Pan && badNumber(r, at, RecordField.Pan, LIMITS.pan))
+    return explainNumber(r, at, RecordField.Pan, 'pan');
+  const mute = r[at + RecordField.Velocity] as number;
+  if (has & MixHas.Mute && mute !== 0 && mute !== 1)
+    return refuseRecord('INVALID_FIELD', r, at, `mute must be 0 or 1, got ${mute}`);
   return null;
 }
 

@@ -103,7 +103,7 @@ describe('command records', () => {
           expect([batch.records[at + 1], batch.records[at + 2], batch.records[at + 4]]).toEqual([
             e.id,
             e.frame,
-            e.voice,
+            e.type === 'mix' ? 0 : e.voice,
           ]);
         });
       }),

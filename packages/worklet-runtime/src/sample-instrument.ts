@@ -1,9 +1,18 @@
 // The path without any worklet: each note is an AudioBufferSourceNode. Same interface,
 // so a caller can fall back to it where AudioWorklet is unavailable or not wanted.
 import { WorkletRuntimeError } from './errors.js';
-import { checkNoteOff, checkNoteOn, checkSet, checkVoices } from './events.js';
-import type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
+import {
+  checkFlag,
+  checkMixTime,
+  checkMixValue,
+  checkNoteOff,
+  checkNoteOn,
+  checkSet,
+  checkVoices,
+} from './events.js';
+import type { Instrument, InstrumentMeter, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
 import { isLoop } from './loop.js';
+import { type InstrumentMix, type MixMember, SoloGroup } from './mix-group.js';
 import { type InstrumentPatch, resolvePatch, type SamplerPatch } from './patch.js';
 import { samplerStep } from './pitch.js';
 import type { SamplerPatchMessage } from './protocol.js';
@@ -34,7 +43,7 @@ function toFloat(patch: SamplerPatch): Float32Array<ArrayBuffer> {
 }
 
 /** A sampler instrument built from AudioBufferSourceNodes (no AudioWorklet, no WASM). */
-export class SampleInstrument implements Instrument {
+export class SampleInstrument implements Instrument, MixMember {
   readonly id: string;
   readonly voices: number;
   readonly output: GainNode;
@@ -44,6 +53,15 @@ export class SampleInstrument implements Instrument {
   private readonly voiceState: Voice[] = [];
   private readonly picker: VoicePicker;
   private disposed = false;
+  private mixState: InstrumentMix = { gain: 1, pan: 0, mute: false, solo: false };
+  private muted = false;
+  private readonly group = new SoloGroup();
+  /** The mix's gains per channel, between the voices and the output. */
+  private readonly busLeft: GainNode;
+  private readonly busRight: GainNode;
+  /** The last 128 frames of each channel, for the meter. */
+  private readonly taps: readonly [AnalyserNode, AnalyserNode];
+  private readonly tapData = new Float32Array(128);
 
   private constructor(
     context: BaseAudioContext,
@@ -71,11 +89,20 @@ export class SampleInstrument implements Instrument {
     this.output.connect(options.destination ?? context.destination);
     const merger = context.createChannelMerger(2);
     merger.connect(this.output);
+    this.busLeft = context.createGain();
+    this.busRight = context.createGain();
+    this.busLeft.connect(merger, 0, 0);
+    this.busRight.connect(merger, 0, 1);
+    this.taps = [context.createAnalyser(), context.createAnalyser()];
+    for (const tap of this.taps) tap.fftSize = 128;
+    this.busLeft.connect(this.taps[0]);
+    this.busRight.connect(this.taps[1]);
+    this.group.add(this);
     for (let v = 0; v < this.voices; v++) {
       const left = context.createGain();
       const right = context.createGain();
-      left.connect(merger, 0, 0);
-      right.connect(merger, 0, 1);
+      left.connect(this.busLeft);
+      right.connect(this.busRight);
       this.voiceState.push({ source: null, left, right, volume: resolved.volume, pan: 0, velocity: 1 });
     }
   }
@@ -184,6 +211,80 @@ export class SampleInstrument implements Instrument {
   flush(): Promise<void> {
     this.where('flush');
     return Promise.resolve();
+  }
+
+  get mix(): InstrumentMix {
+    return this.mixState;
+  }
+
+  setGain(gain: number, time?: number): void {
+    const where = this.where('setGain');
+    const value = checkMixValue(where, 'gain', gain);
+    this.mixState = { ...this.mixState, gain: value };
+    this.applyMix(checkMixTime(where, time));
+  }
+
+  setPan(pan: number, time?: number): void {
+    const where = this.where('setPan');
+    const value = checkMixValue(where, 'pan', pan);
+    this.mixState = { ...this.mixState, pan: value };
+    this.applyMix(checkMixTime(where, time));
+  }
+
+  setMute(mute: boolean, time?: number): void {
+    const where = this.where('setMute');
+    const value = checkFlag(where, 'mute', mute);
+    const at = checkMixTime(where, time);
+    this.mixState = { ...this.mixState, mute: value };
+    this.group.refresh(at);
+  }
+
+  setSolo(solo: boolean, time?: number): void {
+    const where = this.where('setSolo');
+    const value = checkFlag(where, 'solo', solo);
+    const at = checkMixTime(where, time);
+    this.mixState = { ...this.mixState, solo: value };
+    this.group.refresh(at);
+  }
+
+  /** @internal Called by the solo group with this instrument's effective mute. */
+  applyMute(muted: boolean, time?: number): void {
+    if (this.disposed || muted === this.muted) return;
+    this.muted = muted;
+    this.applyMix(time);
+  }
+
+  /** The bus gains move to the mix over 1 ms from `time`, as the engine's slot gains do. */
+  private applyMix(time: number | undefined): void {
+    const { gain, pan } = this.mixState;
+    const level = this.muted ? 0 : gain;
+    const at = Math.max(time ?? 0, this.context.currentTime);
+    const targets: [GainNode, number][] = [
+      [this.busLeft, level * Math.min(1, 1 - pan)],
+      [this.busRight, level * Math.min(1, 1 + pan)],
+    ];
+    for (const [bus, target] of targets) {
+      bus.gain.setValueAtTime(bus.gain.value, at);
+      bus.gain.linearRampToValueAtTime(target, at + 0.001);
+    }
+  }
+
+  async meter(): Promise<InstrumentMeter> {
+    this.where('meter');
+    const peak: [number, number] = [0, 0];
+    const rms: [number, number] = [0, 0];
+    this.taps.forEach((tap, c) => {
+      tap.getFloatTimeDomainData(this.tapData);
+      let max = 0;
+      let sum = 0;
+      for (const x of this.tapData) {
+        max = Math.max(max, Math.abs(x));
+        sum += x * x;
+      }
+      peak[c] = max;
+      rms[c] = Math.sqrt(sum / this.tapData.length);
+    });
+    return { peak, rms };
   }
 
   dispose(): void {

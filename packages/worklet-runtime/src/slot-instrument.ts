@@ -2,11 +2,13 @@
 // PooledInstrument (a slot in a shared node) and DedicatedInstrument (a node of its own).
 import type { EngineNode } from './engine-node.js';
 import { WorkletRuntimeError } from './errors.js';
-import { checkNoteOff, checkNoteOn, checkSet } from './events.js';
-import type { Instrument, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
+import { checkFlag, checkMixTime, checkMixValue, checkNoteOff, checkNoteOn, checkSet } from './events.js';
+import type { Instrument, InstrumentMeter, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
 import { isLoop } from './loop.js';
+import { type InstrumentMix, type MixMember, SoloGroup } from './mix-group.js';
 import type { ResolvedPatch } from './patch.js';
 import { samplerStep } from './pitch.js';
+import { METER_FIELDS, type MixMessage } from './protocol.js';
 import { claimSlot, releaseSlotAfterTail } from './tails.js';
 import { VoicePicker } from './voice-picker.js';
 
@@ -54,7 +56,7 @@ export async function loadSlot(
 }
 
 /** Plays one slot of an engine node; subclasses decide what disposing frees. */
-export abstract class SlotInstrument implements Instrument {
+export abstract class SlotInstrument implements Instrument, MixMember {
   readonly id: string;
   readonly voices: number;
   readonly output: GainNode;
@@ -64,6 +66,10 @@ export abstract class SlotInstrument implements Instrument {
   private readonly baseFrequency: number;
   private readonly finetune: number;
   private disposed = false;
+  private mixState: InstrumentMix = { gain: 1, pan: 0, mute: false, solo: false };
+  /** The effective mute the engine holds for this slot. */
+  private engineMute = false;
+  private readonly group: SoloGroup;
 
   protected constructor(
     id: string,
@@ -71,6 +77,8 @@ export abstract class SlotInstrument implements Instrument {
     patch: ResolvedPatch,
     placement: SlotPlacement,
     output: GainNode,
+    /** Whose solos mute this instrument (a pool's instruments); absent: a group of its own. */
+    group?: SoloGroup,
   ) {
     this.id = id;
     this.voices = voices;
@@ -81,6 +89,8 @@ export abstract class SlotInstrument implements Instrument {
     this.oneShotFrames = patch.kind === 'sampler' && !looped ? patch.frames : Number.POSITIVE_INFINITY;
     this.baseFrequency = patch.kind === 'sampler' ? patch.baseFrequency : 1;
     this.finetune = patch.kind === 'sampler' ? patch.finetune : 0;
+    this.group = group ?? new SoloGroup();
+    this.group.add(this);
   }
 
   /** Connects slot `slot` of `engine` to this instrument's output (a shared output is wired by its pool). */
@@ -150,6 +160,78 @@ export abstract class SlotInstrument implements Instrument {
     }
   }
 
+  get mix(): InstrumentMix {
+    return this.mixState;
+  }
+
+  setGain(gain: number, time?: number): void {
+    const where = this.where('setGain');
+    const value = checkMixValue(where, 'gain', gain);
+    const at = checkMixTime(where, time);
+    this.mixState = { ...this.mixState, gain: value };
+    this.postMix({ gain: value }, at);
+  }
+
+  setPan(pan: number, time?: number): void {
+    const where = this.where('setPan');
+    const value = checkMixValue(where, 'pan', pan);
+    const at = checkMixTime(where, time);
+    this.mixState = { ...this.mixState, pan: value };
+    this.postMix({ pan: value }, at);
+  }
+
+  setMute(mute: boolean, time?: number): void {
+    const where = this.where('setMute');
+    const value = checkFlag(where, 'mute', mute);
+    const at = checkMixTime(where, time);
+    this.mixState = { ...this.mixState, mute: value };
+    this.group.refresh(at);
+  }
+
+  setSolo(solo: boolean, time?: number): void {
+    const where = this.where('setSolo');
+    const value = checkFlag(where, 'solo', solo);
+    const at = checkMixTime(where, time);
+    this.mixState = { ...this.mixState, solo: value };
+    this.group.refresh(at);
+  }
+
+  /** @internal Called by the solo group with this instrument's effective mute. */
+  applyMute(muted: boolean, time?: number): void {
+    if (this.disposed || muted === this.engineMute) return;
+    this.engineMute = muted;
+    this.postMix({ mute: muted }, time);
+  }
+
+  async meter(): Promise<InstrumentMeter> {
+    this.where('meter');
+    const { engine, slot } = this.placement;
+    const m = await engine.meters();
+    const at = slot * METER_FIELDS;
+    return {
+      peak: [m[at] as number, m[at + 1] as number],
+      rms: [m[at + 2] as number, m[at + 3] as number],
+    };
+  }
+
+  private postMix(
+    fields: Omit<MixMessage, 'type' | 'id' | 'frame' | 'slot'>,
+    time: number | undefined,
+  ): void {
+    const { engine, slot } = this.placement;
+    engine.post({ type: 'mix', frame: engine.frameAt(time ?? engine.context.currentTime), slot, ...fields });
+  }
+
+  /**
+   * Gives a new slot this instrument's mix (a load starts a slot at unity, unmuted), so
+   * compaction and fault recovery move it along with the instrument.
+   */
+  protected resendMix(): void {
+    const { gain, pan } = this.mixState;
+    if (gain === 1 && pan === 0 && !this.engineMute) return;
+    this.postMix({ gain, pan, mute: this.engineMute }, undefined);
+  }
+
   async flush(): Promise<void> {
     this.where('flush');
     await this.placement.engine.flush();
@@ -158,6 +240,7 @@ export abstract class SlotInstrument implements Instrument {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.group.delete(this);
     const { engine, slot } = this.placement;
     // A shared output belongs to the pool and carries the other instruments too.
     const output = this.output;

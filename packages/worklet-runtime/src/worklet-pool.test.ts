@@ -30,12 +30,26 @@ describe('slots per node', () => {
   it('gives each node one slot when the strategy declares itself exclusive, whatever its name', async () => {
     const ctx = offlineContext(128);
     const strategy = { ...dedicated(), name: 'one-each' };
-    const pool = await createWorkletPool(ctx, { strategy, voicesPerWorklet: 8, ...node });
+    const pool = await createWorkletPool(ctx, {
+      strategy,
+      voicesPerWorklet: 8,
+      outputs: 'per-instrument',
+      ...node,
+    });
     const a = await pool.createInstrument('a', loopedSampler(), { voices: 2 });
     const b = await pool.createInstrument('b', loopedSampler(), { voices: 2 });
     expect([a.worklet, b.worklet, a.slot, b.slot]).toEqual([0, 1, 0, 0]);
     expect((await pool.engineNode(0))?.node.numberOfOutputs).toBe(1);
-    const shared = await createWorkletPool(ctx, { strategy: 'first-fit', voicesPerWorklet: 8, ...node });
+    const shared = await createWorkletPool(ctx, {
+      strategy: 'first-fit',
+      voicesPerWorklet: 8,
+      outputs: 'per-instrument',
+      ...node,
+    });
+    // By default a node has one stereo output, whatever the strategy.
+    const mixed = await createWorkletPool(ctx, { strategy: 'first-fit', voicesPerWorklet: 8, ...node });
+    await mixed.createInstrument('d', loopedSampler(), { voices: 2 });
+    expect((await mixed.engineNode(0))?.node.numberOfOutputs).toBe(1);
     await shared.createInstrument('c', loopedSampler(), { voices: 2 });
     expect((await shared.engineNode(0))?.node.numberOfOutputs).toBe(8);
     await ctx.startRendering();
@@ -73,7 +87,7 @@ describe('WorkletPool in node-web-audio-api', () => {
     sum.connect(sumSplit);
     sumSplit.connect(merger, 0, 8);
     sumSplit.connect(merger, 1, 9);
-    const pool = await createWorkletPool(ctx, { destination: sum, ...node });
+    const pool = await createWorkletPool(ctx, { destination: sum, outputs: 'per-instrument', ...node });
     const instruments = await Promise.all(
       patches.map((p, k) => pool.createInstrument(`i${k}`, p, { voices: 4 })),
     );

@@ -30,6 +30,7 @@ import {
 } from './engine-node.js';
 import { WorkletRuntimeError } from './errors.js';
 import { checkVoices } from './events.js';
+import { SoloGroup } from './mix-group.js';
 import { type InstrumentPatch, resolvePatch } from './patch.js';
 import { Compactor } from './pool-compaction.js';
 import { NodeTable, type PoolNode } from './pool-nodes.js';
@@ -54,10 +55,11 @@ export interface WorkletPoolOptions {
   /** Errors the audio thread reports for messages nobody awaits (default: console.error). */
   readonly onError?: (error: WorkletRuntimeError) => void;
   /**
-   * 'per-instrument' (default): every instrument has an output node of its own, for
-   * routing, gain, mute or analysis per instrument. 'shared': each worklet has a single
-   * stereo output carrying the sum of its instruments, and every instrument's `output`
-   * is the pool's one mix bus. The sum is the same; what changes is the cost, because
+   * 'shared' (default): each worklet has a single stereo output carrying the sum of its
+   * instruments, and every instrument's `output` is the pool's one mix bus; gain, pan,
+   * mute, solo and meters per instrument come from the engine's mixer. 'per-instrument':
+   * every instrument has an output node of its own, for apps that route instruments to
+   * their own effect chains. The sum is the same; what changes is the cost, because
    * every output channel of an AudioWorkletNode is copied each quantum (in
    * node-web-audio-api as much as a third of a whole node's cost per stereo pair).
    */
@@ -118,6 +120,8 @@ export class WorkletPool {
   private readonly compactor: Compactor;
   private lastRender: WorkletRenderStats[] = [];
   private disposed = false;
+  /** Every instrument of the pool: a solo in any node mutes the rest. */
+  private readonly soloGroup = new SoloGroup();
 
   /** @internal Use createWorkletPool. */
   constructor(context: BaseAudioContext, options: WorkletPoolOptions = {}) {
@@ -139,7 +143,7 @@ export class WorkletPool {
       ...(options.maxWorklets === undefined ? {} : { maxWorklets: options.maxWorklets }),
     });
     const geometry = new SlotGeometry(strategy, voicesPerWorklet);
-    const outputs = options.outputs ?? 'per-instrument';
+    const outputs = options.outputs ?? 'shared';
     if (outputs !== 'per-instrument' && outputs !== 'shared') {
       throw new WorkletRuntimeError(
         'INVALID_ARGUMENT',
@@ -269,6 +273,7 @@ export class WorkletPool {
         return own;
       },
       forget: (instrument) => this.forget(instrument),
+      group: this.soloGroup,
     });
   }
 

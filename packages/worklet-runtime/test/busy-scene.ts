@@ -1,7 +1,7 @@
 // A deterministic, busy scene for the audio-thread allocation test: four slots of four
 // voices (three samplers, one of them a short one-shot that keeps ending, and a synth),
-// notes every other quantum that keep stealing sounding voices, sets, note-offs, and now
-// and then a slot released and loaded again.
+// notes every other quantum that keep stealing sounding voices, sets, note-offs, mixer
+// changes (gain, pan, mute), and now and then a slot released and loaded again.
 import { resolvePatch } from '../src/patch.js';
 import type { EventMessage, PatchMessage } from '../src/protocol.js';
 
@@ -96,6 +96,19 @@ export function sceneStep(q: number, nextId: () => number): SceneStep {
   if (q % 5 === 0) {
     const slot = (q / 5) % SCENE_SLOTS;
     events.push({ type: 'note-off', id: nextId(), frame: base + 64, slot, voice: slot * 4 + ((q >> 2) % 4) });
+  }
+  if (q % 7 === 0) {
+    // The mixer: gain, pan and mute of a slot (solo reaches the engine as mute).
+    const slot = (q / 7) % SCENE_SLOTS;
+    events.push({
+      type: 'mix',
+      id: nextId(),
+      frame: base + ((q * 5) % 128),
+      slot,
+      gain: (q % 11) / 5,
+      ...(q % 2 === 0 ? { pan: Math.cos(q) } : {}),
+      ...(q % 3 === 0 ? { mute: q % 6 === 0 } : {}),
+    });
   }
   const reload = q > 0 && q % 350 === 0 ? [(q / 350) % SCENE_SLOTS] : [];
   return { events, reload };

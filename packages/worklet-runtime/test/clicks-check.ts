@@ -21,7 +21,7 @@ export function checkClickTable(where: string, rows: readonly ClickRow[]): void 
   const [control, ...events] = rows as [ClickRow, ...ClickRow[]];
   // With nothing happening, the measure near F sees no more than the signal's own step.
   expect(control.declick).toBeLessThanOrEqual(control.own);
-  expect(events).toHaveLength(9);
+  expect(events).toHaveLength(12);
   for (const row of events) {
     expect(row.changed, `${row.event}: the event took effect`).toBeGreaterThan(0.1);
     expect(row.plain, `${row.event} without declicking`).toBeGreaterThan(5 * row.own);

@@ -114,6 +114,33 @@ const SCENES: readonly Scene[] = [
     },
   },
   {
+    event: 'instrument setGain from 1 to 0.125',
+    patch: LOOPED,
+    voices: 4,
+    play: (inst, event) => {
+      inst.noteOn({ time: 0, voice: 0, period: UNIT_PERIOD, volume: 64 });
+      if (event) inst.setGain(0.125, at(F));
+    },
+  },
+  {
+    event: 'instrument setPan from 0 to 1',
+    patch: LOOPED,
+    voices: 4,
+    play: (inst, event) => {
+      inst.noteOn({ time: 0, voice: 0, period: UNIT_PERIOD, volume: 64 });
+      if (event) inst.setPan(1, at(F));
+    },
+  },
+  {
+    event: 'instrument setMute(true)',
+    patch: LOOPED,
+    voices: 4,
+    play: (inst, event) => {
+      inst.noteOn({ time: 0, voice: 0, period: UNIT_PERIOD, volume: 64 });
+      if (event) inst.setMute(true, at(F));
+    },
+  },
+  {
     event: 'noteOff() of every voice',
     patch: LOOPED,
     voices: 4,

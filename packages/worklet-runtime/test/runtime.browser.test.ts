@@ -70,6 +70,14 @@ describe('in Chromium', () => {
     expect(r.fade).toBeLessThan(1e-6);
   });
 
+  it('mute, solo and meters through the public API, with the default shared outputs, on a running context', async () => {
+    const r = await run<{ outputs: number; steps: [string, boolean, number[]][] }>(pool, 'mixer');
+    expect(r.outputs).toBe(1);
+    expect(r.steps).toHaveLength(8);
+    for (const [what, reached, last] of r.steps)
+      expect(reached, `${what} (last ${last.join(', ')})`).toBe(true);
+  });
+
   it('a looped sample keeps sounding for 10 s', async () => {
     const peaks = await run<number[]>(pool, 'loopFor10s');
     expect(peaks).toHaveLength(10);

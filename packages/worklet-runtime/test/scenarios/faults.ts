@@ -36,6 +36,7 @@ export async function failMidRender(mode: 'throw' | 'hang'): Promise<{
   silent.gain.value = 0;
   silent.connect(ctx.destination);
   const pool = await createWorkletPool(ctx, {
+    outputs: 'per-instrument',
     destination: silent,
     voicesPerWorklet: 4,
     strategy: 'best-fit',

@@ -38,7 +38,7 @@ export async function isolation(): Promise<{ worst: number; energy: number; node
   sum.connect(sumSplit);
   sumSplit.connect(merger, 0, 8);
   sumSplit.connect(merger, 1, 9);
-  const pool = await createWorkletPool(ctx, { destination: sum });
+  const pool = await createWorkletPool(ctx, { destination: sum, outputs: 'per-instrument' });
   const instruments = await Promise.all(
     patches.map((p, k) => pool.createInstrument(`i${k}`, p, { voices: 4 })),
   );
@@ -183,4 +183,60 @@ export async function badMessage(): Promise<{ errors: string[]; left: number; ri
   const out = await ctx.startRendering();
   const tail = (x: Float32Array) => Math.max(...Array.from(x.slice(x.length - 4800), Math.abs));
   return { errors, left: tail(out.getChannelData(0)), right: tail(out.getChannelData(1)) };
+}
+
+/**
+ * The mixer on a running context with the default shared outputs: meters read gain and
+ * pan, a solo in one node mutes the other node's instruments, a mute silences one. Each
+ * step polls the meters until they read what it expects (or 10 s pass) and says whether
+ * they did, with the last reading.
+ */
+export async function mixer(): Promise<{ outputs: number; steps: [string, boolean, number[]][] }> {
+  const ctx = new AudioContext({ sampleRate: RATE });
+  await ctx.resume();
+  try {
+    const pool = await createWorkletPool(ctx, { voicesPerWorklet: 8 });
+    const dc = (level: number) =>
+      ({ kind: 'sampler', data: new Float32Array(64).fill(level), loopStart: 0, loopLength: 64 }) as const;
+    const a = await pool.createInstrument('a', dc(0.5), { voices: 4 });
+    const b = await pool.createInstrument('b', dc(0.25), { voices: 4 });
+    const c = await pool.createInstrument('c', dc(0.5), { voices: 4 });
+    for (const inst of [a, b, c])
+      inst.noteOn({ time: ctx.currentTime + 0.05, period: UNIT_PERIOD, volume: 64 });
+    const steps: [string, boolean, number[]][] = [];
+    const expect = async (what: string, inst: typeof a, peak: [number, number], rms: [number, number]) => {
+      const end = Date.now() + 10_000;
+      let last: number[] = [];
+      for (;;) {
+        const m = await inst.meter();
+        last = [...m.peak, ...m.rms];
+        const want = [...peak, ...rms];
+        if (last.every((x, i) => Math.abs(x - (want[i] as number)) < 1e-6)) break;
+        if (Date.now() > end) {
+          steps.push([what, false, last]);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+      steps.push([what, true, last]);
+    };
+    await expect('a sounds', a, [0.5, 0.5], [0.5, 0.5]);
+    a.setGain(0.5);
+    a.setPan(1);
+    await expect('a at half gain, hard right', a, [0, 0.25], [0, 0.25]);
+    c.setSolo(true);
+    await expect('a muted by c (other node)', a, [0, 0], [0, 0]);
+    await expect('b muted by c (other node)', b, [0, 0], [0, 0]);
+    await expect('c soloed', c, [0.5, 0.5], [0.5, 0.5]);
+    c.setSolo(false);
+    b.setMute(true);
+    await expect('b muted', b, [0, 0], [0, 0]);
+    await expect('a back', a, [0, 0.25], [0, 0.25]);
+    await expect('c back', c, [0.5, 0.5], [0.5, 0.5]);
+    const outputs = (await pool.engineNode(0))?.node.numberOfOutputs ?? -1;
+    pool.dispose();
+    return { outputs, steps };
+  } finally {
+    await ctx.close();
+  }
 }
