@@ -72,7 +72,8 @@ let scopeMemory: WebAssembly.Memory | null = null;
 function sharedMemory(maximumPagesForTest: number | undefined): WebAssembly.Memory {
   if (scopeMemory === null) {
     const descriptor: WebAssembly.MemoryDescriptor = { initial: 1 };
-    if (__WORKLETPOOL_TEST_FAULTS__ && maximumPagesForTest !== undefined) descriptor.maximum = maximumPagesForTest;
+    if (__WORKLETPOOL_TEST_FAULTS__ && maximumPagesForTest !== undefined)
+      descriptor.maximum = maximumPagesForTest;
     scopeMemory = new WebAssembly.Memory(descriptor);
   }
   return scopeMemory;
@@ -174,7 +175,8 @@ class EngineProcessor extends AudioWorkletProcessor {
       () => this.output.refreshViews(),
     );
     this.port.onmessage = (event: MessageEvent) => this.receive(event.data);
-    if (this.failed !== null) this.reply({ type: 'error', id: null, code: this.failedCode, message: this.failed });
+    if (this.failed !== null)
+      this.reply({ type: 'error', id: null, code: this.failedCode, message: this.failed });
     else this.output.refreshViews();
   }
 
