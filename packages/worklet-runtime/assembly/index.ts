@@ -6,8 +6,9 @@
 //
 // Everything lives in raw linear memory at offsets computed once by `init`, so the
 // render path touches no allocator: voices, patch records, the output buffers and
-// their written-this-quantum flags, then a heap for sample data managed by a free list that grows memory only when no
-// free block fits. A patch record is filled when a load arrives and a voice plays one
+// their written-this-quantum flags, in one region of a heap managed by a free list that
+// grows memory only when no free block fits, and sample data in the same heap. The
+// memory is imported: every engine of a scope shares it (see "the scope's shared heap"). A patch record is filled when a load arrives and a voice plays one
 // record into one slot's output; the host decides which record is current for a slot
 // at each frame, so a load can be scheduled while the slot's previous patch still plays.
 //
@@ -112,8 +113,6 @@ let outputsBase: usize = 0;
 let outputCount: i32 = 0;
 /** 1 where the output buffer pair was written this quantum (u8 per output). */
 let touchedBase: usize = 0;
-let heapStart: usize = 0;
-let freeHead: usize = 0;
 let endedCount: i32 = 0;
 /** Ramp and tail length in frames (about 1 ms); 0 when declicking is off. */
 let rampLen: i32 = 0;
@@ -146,13 +145,62 @@ function align8(n: usize): usize {
   return (n + 7) & ~(<usize>7);
 }
 
+// ---- the scope's shared heap ----
+//
+// Every engine of one AudioWorkletGlobalScope is an instance of this module over one
+// imported memory (browsers refuse new memories after about a hundred per page, while
+// instances without a memory of their own cost only their globals). Each instance keeps
+// its own layout in its globals, so calls need no switching; what the instances share
+// lives in memory: a header right after the static data (a marker that the heap was set
+// up, the free list's head, the number of live engines), then the free-list heap that
+// holds every engine's region (voices, patch records, outputs, tails) and every sample.
+// The instances of a scope run on its one thread, so the shared list needs no locking.
+
+const HEAP_MAGIC: u32 = 0x57504b48;
+const HDR_MAGIC: usize = 0;
+const HDR_HEAD: usize = 4;
+const HDR_ENGINES: usize = 8;
+const HDR_BYTES: usize = 16;
+
+function header(): usize {
+  return align8(__heap_base);
+}
+
+function head(): usize {
+  return <usize>load<u32>(header() + HDR_HEAD);
+}
+
+function setHead(b: usize): void {
+  store<u32>(header() + HDR_HEAD, <u32>b);
+}
+
+/** Sets up the shared heap the first time any instance of the scope starts. */
+function ensureHeap(): void {
+  const h = header();
+  if (load<u32>(h + HDR_MAGIC) === HEAP_MAGIC) return;
+  const heapStart = h + HDR_BYTES;
+  const end = (<usize>memory.size()) << 16;
+  store<u32>(h + HDR_MAGIC, HEAP_MAGIC);
+  setHead(0);
+  store<u32>(h + HDR_ENGINES, 0);
+  if (end > heapStart + <usize>MIN_SPLIT) addFree(heapStart, <u32>(end - heapStart));
+}
+
+/** This engine's region in the shared heap (0 before init and after dispose). */
+let region: usize = 0;
+/** Bytes this engine's region needs (set by init even when the region cannot be had). */
+let regionBytes: i32 = 0;
+let recordCount: i32 = 0;
+
 /**
- * Lays out voices, patch records and outputs; returns 0, or -1 if memory cannot grow.
- * With `shared` set, every slot renders into one stereo output (their sum); otherwise
- * each slot has its own.
+ * Lays out voices, patch records and outputs in a region of the shared heap; returns 0,
+ * or -1 if memory cannot grow (`engineBytes()` then says how much was asked for). With
+ * `shared` set, every slot renders into one stereo output (their sum); otherwise each
+ * slot has its own.
  */
 export function init(voices: i32, slots: i32, records: i32, rate: f64, shared: i32): i32 {
   voiceCount = voices;
+  recordCount = records;
   sampleRate = rate;
   outputCount = shared !== 0 ? 1 : slots;
   // 1 ms: long enough that a full-scale cut moves by at most 1/(rampLen+1) per frame
@@ -161,26 +209,54 @@ export function init(voices: i32, slots: i32, records: i32, rate: f64, shared: i
   // libopenmpt's defaults are close: 0.36 ms up, 0.95 ms down.
   tailCap = <i32>Math.min(256, Math.max(1, Math.round(rate / 1000)));
   rampLen = tailCap;
-  const base = align8(__heap_base);
-  voicesBase = base;
   // One voice record more than there are voices: the scratch voice a tail renders with.
-  recordsBase = voicesBase + <usize>((voices + 1) * VOICE_STRIDE);
-  outputsBase = recordsBase + <usize>(records * PATCH_STRIDE);
-  tailsBase = outputsBase + <usize>(outputCount * 2 * QUANTUM * 4);
-  scratchBase = tailsBase + <usize>(voices * tailCap * 2 * 4);
-  touchedBase = scratchBase + <usize>(tailCap * 2 * 4);
-  heapStart = align8(touchedBase + <usize>outputCount);
-  const end = (<usize>memory.size()) << 16;
-  if (heapStart + 4096 > end) {
-    const pages = <i32>((heapStart + 4096 - end + 65535) >> 16);
-    if (memory.grow(pages) < 0) return -1;
+  const recordsAt = <usize>((voices + 1) * VOICE_STRIDE);
+  const outputsAt = recordsAt + <usize>(records * PATCH_STRIDE);
+  const tailsAt = outputsAt + <usize>(outputCount * 2 * QUANTUM * 4);
+  const scratchAt = tailsAt + <usize>(voices * tailCap * 2 * 4);
+  const touchedAt = scratchAt + <usize>(tailCap * 2 * 4);
+  const bytes = align8(touchedAt + <usize>outputCount);
+  regionBytes = <i32>bytes;
+  ensureHeap();
+  if (region === 0) {
+    region = alloc(<i32>bytes);
+    if (region === 0) return -1;
+    store<u32>(header() + HDR_ENGINES, load<u32>(header() + HDR_ENGINES) + 1);
   }
-  memory.fill(voicesBase, 0, heapStart - voicesBase);
-  freeHead = 0;
-  const memEnd = (<usize>memory.size()) << 16;
-  if (memEnd - heapStart >= <usize>MIN_SPLIT) addFree(heapStart, <u32>(memEnd - heapStart));
+  voicesBase = region;
+  recordsBase = region + recordsAt;
+  outputsBase = region + outputsAt;
+  tailsBase = region + tailsAt;
+  scratchBase = region + scratchAt;
+  touchedBase = region + touchedAt;
+  memory.fill(region, 0, bytes);
   endedCount = 0;
   return setupMixer(slots);
+}
+
+/**
+ * Returns this engine's region and every sample it holds to the shared heap, for the
+ * scope's next engine. The instance must not be called again afterwards (init aside).
+ */
+export function dispose(): void {
+  if (region === 0) return;
+  for (let r = 0; r < recordCount; r++) {
+    const s = recordPtr(r);
+    if (vget(s, P_KIND) === KIND_SAMPLER) free(<usize>vget(s, P_PTR));
+  }
+  free(region);
+  region = 0;
+  store<u32>(header() + HDR_ENGINES, load<u32>(header() + HDR_ENGINES) - 1);
+}
+
+/** Bytes of the shared heap this engine's region takes (or asked for, when init failed). */
+export function engineBytes(): i32 {
+  return regionBytes;
+}
+
+/** Engines of this scope whose regions are live in the shared memory. */
+export function engineCount(): i32 {
+  return <i32>load<u32>(header() + HDR_ENGINES);
 }
 
 /**
@@ -196,7 +272,7 @@ export function rampFrames(): i32 {
   return rampLen;
 }
 
-/** Bytes of linear memory in use by this instance. */
+/** Bytes of the linear memory this instance shares with the other engines of its scope. */
 export function memoryBytes(): i32 {
   return <i32>(memory.size() << 16);
 }
@@ -228,13 +304,13 @@ function setBlock(b: usize, size: u32, next: usize): void {
 
 function addFree(b: usize, size: u32): void {
   let prev: usize = 0;
-  let cur = freeHead;
+  let cur = head();
   while (cur !== 0 && cur < b) {
     prev = cur;
     cur = blockNext(cur);
   }
   setBlock(b, size, cur);
-  if (prev === 0) freeHead = b;
+  if (prev === 0) setHead(b);
   else setBlock(prev, blockSize(prev), b);
   // Merge with the following block, then with the preceding one.
   if (cur !== 0 && b + <usize>size === cur) {
@@ -247,7 +323,7 @@ function addFree(b: usize, size: u32): void {
 
 function takeFirstFit(need: u32): usize {
   let prev: usize = 0;
-  let cur = freeHead;
+  let cur = head();
   while (cur !== 0) {
     const size = blockSize(cur);
     if (size >= need) {
@@ -258,7 +334,7 @@ function takeFirstFit(need: u32): usize {
         next = rest;
         store<u32>(cur, need);
       }
-      if (prev === 0) freeHead = next;
+      if (prev === 0) setHead(next);
       else setBlock(prev, blockSize(prev), next);
       store<u32>(cur, 0xffffffff, 4);
       return cur + <usize>HEADER;
@@ -278,7 +354,7 @@ export function alloc(bytes: i32): usize {
   // Nothing fits: grow by just enough, counting a free block that already ends at the top.
   const end = (<usize>memory.size()) << 16;
   let tailFree: usize = 0;
-  let cur = freeHead;
+  let cur = head();
   while (cur !== 0) {
     if (cur + <usize>blockSize(cur) === end) tailFree = <usize>blockSize(cur);
     cur = blockNext(cur);
@@ -301,7 +377,7 @@ export function free(p: usize): void {
 /** Total bytes in free blocks (for tests of reuse). */
 export function freeBytes(): i32 {
   let total: i32 = 0;
-  let cur = freeHead;
+  let cur = head();
   while (cur !== 0) {
     total += <i32>blockSize(cur);
     cur = blockNext(cur);

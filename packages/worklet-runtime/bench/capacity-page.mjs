@@ -19,6 +19,41 @@ function patch(k) {
 }
 
 /**
+ * Creates `instruments` instruments in `mode` without playing them and reports how many
+ * were made before any failure: the engines of a context share one WebAssembly memory, so
+ * creation is not capped by the browser's limit on memories per page.
+ */
+export async function create(mode, instruments) {
+  const context = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
+  const all = [];
+  let failure = null;
+  let nodes = 0;
+  try {
+    if (mode === 'dedicated') {
+      for (let k = 0; k < instruments; k++) {
+        all.push(await createDedicatedInstrument(context, `i${k}`, patch(k), { voices: 4 }));
+        nodes++;
+      }
+    } else {
+      const outputs = mode === 'pooled-shared' ? { outputs: 'shared' } : {};
+      const pool = await createWorkletPool(context, {
+        strategy: 'fixed-blocks',
+        voicesPerWorklet: 16,
+        ...outputs,
+      });
+      for (let k = 0; k < instruments; k++)
+        all.push(await pool.createInstrument(`i${k}`, patch(k), { voices: 4 }));
+      nodes = pool.stats().nodesCreated;
+    }
+  } catch (error) {
+    failure = creationFailure(error, `${all.length} instruments`);
+  }
+  for (const inst of all) inst.dispose();
+  await context.close();
+  return { mode, instruments, created: all.length, nodes, failure };
+}
+
+/**
  * Creates `instruments` instruments in `mode` ('dedicated', 'pooled' = the pool's defaults,
  * 'pooled-shared', 'pooled-per-instrument'), plays them for `seconds` after one second of
  * warm-up and returns the underruns seen, the nodes used and any creation failure.

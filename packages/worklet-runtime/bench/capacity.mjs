@@ -7,10 +7,13 @@
 // WORKLETPOOL_CAPACITY_RUNS (default 3) repeats the whole search to show its spread;
 // WORKLETPOOL_CAPACITY_SECONDS (default 3) is how long each probe listens;
 // WORKLETPOOL_CAPACITY_MODES picks modes (default dedicated,pooled,pooled-shared);
-// WORKLETPOOL_CAPACITY_MAX (default 1024) caps the search.
+// WORKLETPOOL_CAPACITY_MAX (default 1024) caps the search;
+// WORKLETPOOL_CAPACITY_CREATE (default 600) is how many instruments the creation check
+// makes per mode in one page, without playing them (past 512: no WASM memory wall).
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAverage, measureCapacity, printCapacityTable } from './capacity-search.mjs';
+import { loadHarness } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.WORKLETPOOL_CAPACITY_SECONDS ?? 3);
@@ -18,6 +21,28 @@ const seconds = Number(process.env.WORKLETPOOL_CAPACITY_SECONDS ?? 3);
 console.log(
   `real-time capacity in Chromium: instruments of 4 voices (16-voice worklets, fixed blocks), a one-shot note every other 120 ms row, ${seconds} s per probe; load average ${loadAverage()}\n`,
 );
+const createCount = Number(process.env.WORKLETPOOL_CAPACITY_CREATE ?? 600);
+{
+  const { launchChromium, openScenarioPage } = await loadHarness();
+  const browser = await launchChromium();
+  console.log(`creation in one page, no playback: ${createCount} instruments per mode`);
+  console.log('| mode | created | nodes | failure |');
+  console.log('|---|---|---|---|');
+  try {
+    for (const mode of ['dedicated', 'pooled', 'pooled-shared']) {
+      const p = await openScenarioPage(browser, resolve(here, 'capacity-page.mjs'));
+      try {
+        const r = await p.page.evaluate(([m, n]) => window.__scenario.create(m, n), [mode, createCount]);
+        console.log(`| ${mode} | ${r.created} | ${r.nodes} | ${r.failure ?? 'none'} |`);
+      } finally {
+        await p.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log('');
+}
 const results = await measureCapacity({
   page: resolve(here, 'capacity-page.mjs'),
   modes: (process.env.WORKLETPOOL_CAPACITY_MODES ?? 'dedicated,pooled,pooled-shared').split(','),

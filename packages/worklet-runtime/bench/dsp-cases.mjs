@@ -97,7 +97,10 @@ export function runDsp({ builds, voices, seconds, runs, now, tierOf, warmupMs = 
   const warmed = new Set();
   const tiers = {};
   function measure(build, c, declick) {
-    const e = new WebAssembly.Instance(build.module, {}).exports;
+    // Today's engine imports its memory; an earlier one ignores the import object.
+    const e = new WebAssembly.Instance(build.module, {
+      env: { memory: new WebAssembly.Memory({ initial: 1 }) },
+    }).exports;
     if (e.init(voices, voices, voices, RATE, 0) !== 0) throw new Error('init failed');
     e.setDeclick(declick ? 1 : 0);
     c.setup(e, voices);

@@ -5,6 +5,12 @@ export interface EngineExports {
   readonly memory: WebAssembly.Memory;
   /** shared = 1: every slot renders into output 0. */
   init(voices: number, slots: number, records: number, sampleRate: number, shared: number): number;
+  /** Returns this engine's region and samples to the scope's shared heap; call nothing afterwards. */
+  dispose(): void;
+  /** Bytes of shared memory this engine's region takes (or asked for, when init returned -1). */
+  engineBytes(): number;
+  /** Engines of the scope whose regions are live in the shared memory. */
+  engineCount(): number;
   /** 1: gain changes ramp and cut voices fade out over about 1 ms (the default); 0: they step. */
   setDeclick(on: number): void;
   /** Frames of a ramp or tail (0 with declicking off). */

@@ -149,6 +149,13 @@ export function isClosed(context: BaseAudioContext): boolean {
   return context.state === 'closed';
 }
 
+let memoryMaximumPagesForTest: number | undefined;
+
+/** Test hook behind the testing entry's `capEngineMemoryForTest`. */
+export function capEngineMemory(pages: number | undefined): void {
+  memoryMaximumPagesForTest = pages;
+}
+
 /** The error of a request the audio thread can no longer answer. */
 export function contextClosed(where: string, context: BaseAudioContext): WorkletRuntimeError {
   const offline = typeof (context as Partial<OfflineAudioContext>).startRendering === 'function';
@@ -161,6 +168,8 @@ export function contextClosed(where: string, context: BaseAudioContext): Worklet
 }
 
 function processorError(reply: ErrorReply): WorkletRuntimeError {
+  if (reply.code === 'OUT_OF_MEMORY')
+    return new WorkletRuntimeError('WASM_MEMORY', reply.message, { cause: reply });
   return new WorkletRuntimeError('PROCESSOR_ERROR', `processor refused (${reply.code}): ${reply.message}`, {
     cause: reply,
   });
@@ -248,6 +257,7 @@ export class EngineNode {
       sharedOutput,
       ...(options.declick === false ? { declick: false } : {}),
       ...(rings ? { rings } : {}),
+      ...(memoryMaximumPagesForTest !== undefined ? { memoryMaximumPagesForTest } : {}),
     };
     const outputs = sharedOutput ? 1 : options.slots;
     const Native = ctor as NativeAudioWorkletNodeConstructor;
@@ -476,6 +486,9 @@ export class EngineNode {
     if (this.disposed) return;
     this.sendBatch();
     this.disposed = true;
+    // The processor returns its engine's memory to the scope's shared heap (the port
+    // delivers what was posted before it closes).
+    this.node.port.postMessage({ type: 'close', id: this.nextId++ } satisfies ToProcessor);
     this.context.removeEventListener('statechange', this.onStateChange);
     this.node.disconnect();
     this.node.port.onmessage = null;

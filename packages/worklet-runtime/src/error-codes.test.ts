@@ -93,6 +93,20 @@ const producers: Record<string, () => Promise<unknown>> = {
     failure('strategy "nearest"', () =>
       createWorkletPool(offlineContext(128), { ...node, strategy: 'nearest' as StrategyName }),
     ),
+  'WorkletRuntimeError:WASM_MEMORY': async () => {
+    // The testing entry caps the shared engine memory so the limit is reached at once.
+    const testing = await import('./testing.js');
+    testing.capEngineMemoryForTest(2);
+    try {
+      const pool = await testing.createWorkletPool(offlineContext(128), node);
+      const big = { ...loopedSampler(), data: new Int8Array(256 * 1024) };
+      return await failure('a sample larger than the memory', () =>
+        pool.createInstrument('a', big, { voices: 4 }),
+      );
+    } finally {
+      testing.capEngineMemoryForTest(undefined);
+    }
+  },
   'PoolError:INVALID_PLACEMENT': async () => {
     const pool = await createWorkletPool(offlineContext(128), { ...node, strategy: outOfBounds });
     return failure('an out-of-bounds placement', () =>

@@ -19,6 +19,12 @@ export type WorkletRuntimeErrorCode =
    * that has finished rendering. A call that needs the audio thread would wait forever.
    */
   | 'CONTEXT_CLOSED'
+  /**
+   * The engine could not get WebAssembly memory: the context's shared engine memory cannot
+   * grow (or the browser refused to reserve it); the message names the limit, the bytes asked
+   * for and how many engines share the memory. Nothing already loaded is affected.
+   */
+  | 'WASM_MEMORY'
   /** The call needs a state the object is not in (e.g. compact() while another compaction runs). */
   | 'INVALID_STATE';
 

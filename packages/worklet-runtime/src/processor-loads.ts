@@ -73,7 +73,11 @@ export class PatchLoader {
     const ptr = e.alloc(bytes);
     if (ptr === 0) {
       this.slots.returnRecord(record);
-      this.refuse(m.id, 'OUT_OF_MEMORY', `load #${m.id}: cannot grow memory for ${bytes} sample bytes`);
+      this.refuse(
+        m.id,
+        'OUT_OF_MEMORY',
+        `load #${m.id}: WebAssembly memory: ${bytes} sample bytes do not fit in the context's shared engine memory (${e.engineCount()} engines in ${e.memory.buffer.byteLength} bytes), and it cannot grow`,
+      );
       return;
     }
     this.memoryChanged();

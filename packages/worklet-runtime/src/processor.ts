@@ -10,6 +10,13 @@
 // (copying sound out, the ended-voices ring) and, in the testing build only,
 // processor-faults.ts.
 //
+// Every processor of one AudioWorkletGlobalScope (one per context) runs its own instance
+// of the engine module over one WebAssembly.Memory, cached here at module level: browsers
+// refuse new memories after about a hundred per page, but instances without a memory of
+// their own cost only their globals, and the engine keeps each instance's layout in them,
+// pointing into a region of the shared heap. Memory grows under every processor when any
+// of them loads samples, so each re-derives its views when `memory.buffer` changed.
+//
 // `process` allocates nothing, posts nothing while the stream is valid, and never
 // throws: voices that end go into a preallocated ring that the main thread reads (shared
 // memory) or that the next reply carries (port). The one exception is a refused record
@@ -60,6 +67,28 @@ function scopeFrame(): number {
   return typeof cf === 'bigint' ? Number(cf) : cf;
 }
 
+/** The engine memory every processor of this scope shares (created by the first one). */
+let scopeMemory: WebAssembly.Memory | null = null;
+
+function sharedMemory(maximumPagesForTest: number | undefined): WebAssembly.Memory {
+  if (scopeMemory === null) {
+    const descriptor: WebAssembly.MemoryDescriptor = { initial: 1 };
+    if (__WORKLETPOOL_TEST_FAULTS__ && maximumPagesForTest !== undefined)
+      descriptor.maximum = maximumPagesForTest;
+    scopeMemory = new WebAssembly.Memory(descriptor);
+  }
+  return scopeMemory;
+}
+
+/** What a refused engine says: which limit, how many bytes it asked for, how many engines share the memory. */
+function memoryRefusal(engine: EngineExports | null, voices: number, cause: unknown): string {
+  const held = scopeMemory ? scopeMemory.buffer.byteLength : 0;
+  const asked = engine ? ` needs ${engine.engineBytes()} bytes, but` : ' cannot start:';
+  const engines = engine ? `${engine.engineCount()} engines in ` : '';
+  const why = cause === null ? 'and cannot grow' : `and the browser refused: ${String(cause)}`;
+  return `WebAssembly memory: a ${voices}-voice engine${asked} the context's shared engine memory holds ${engines}${held} bytes ${why}`;
+}
+
 class EngineProcessor extends AudioWorkletProcessor {
   private readonly engine: EngineExports;
   private readonly slots: SlotTable;
@@ -77,6 +106,9 @@ class EngineProcessor extends AudioWorkletProcessor {
   /** last, total, max render time (ms), quanta, quanta timed. */
   private readonly timing = new Float64Array(5);
   private readonly failed: string | null = null;
+  private readonly failedCode: ProtocolErrorCode = 'INVALID_FIELD';
+  /** Disposed by its node: the engine's memory went back to the scope, nothing renders. */
+  private closed = false;
   /** Testing build only (null, and dropped from the bundle, in production). */
   private readonly faults = __WORKLETPOOL_TEST_FAULTS__ ? new FaultInjection() : null;
 
@@ -105,7 +137,8 @@ class EngineProcessor extends AudioWorkletProcessor {
     try {
       if (!opts || !(opts.module instanceof WebAssembly.Module))
         throw new Error('processorOptions.module is not a WebAssembly.Module');
-      engine = new WebAssembly.Instance(opts.module, {}).exports as unknown as EngineExports;
+      const memory = sharedMemory(opts.memoryMaximumPagesForTest);
+      engine = new WebAssembly.Instance(opts.module, { env: { memory } }).exports as unknown as EngineExports;
       if (
         engine.init(
           this.slots.voices,
@@ -114,11 +147,18 @@ class EngineProcessor extends AudioWorkletProcessor {
           sampleRate,
           outputCount === 1 ? 1 : 0,
         ) !== 0
-      )
-        throw new Error('engine memory cannot grow');
-      if (opts.declick === false) engine.setDeclick(0);
+      ) {
+        this.failedCode = 'OUT_OF_MEMORY';
+        this.failed = memoryRefusal(engine, this.slots.voices, null);
+        engine = null;
+      } else if (opts.declick === false) engine.setDeclick(0);
     } catch (error) {
-      this.failed = String(error);
+      // A browser that cannot reserve memory throws a RangeError; anything else is a bad option.
+      if (error instanceof RangeError) {
+        this.failedCode = 'OUT_OF_MEMORY';
+        this.failed = memoryRefusal(null, this.slots.voices, error);
+      } else this.failed = String(error);
+      engine = null;
     }
     // A failed engine still gets a (never used) placeholder so fields stay non-null.
     this.engine = engine ?? (null as unknown as EngineExports);
@@ -137,7 +177,7 @@ class EngineProcessor extends AudioWorkletProcessor {
     );
     this.port.onmessage = (event: MessageEvent) => this.receive(event.data);
     if (this.failed !== null)
-      this.reply({ type: 'error', id: null, code: 'INVALID_FIELD', message: this.failed });
+      this.reply({ type: 'error', id: null, code: this.failedCode, message: this.failed });
     else this.output.refreshViews();
   }
 
@@ -146,12 +186,12 @@ class EngineProcessor extends AudioWorkletProcessor {
   }
 
   private receive(data: unknown): void {
-    if (__WORKLETPOOL_TEST_FAULTS__ && this.faults?.hung) return;
+    if ((__WORKLETPOOL_TEST_FAULTS__ && this.faults?.hung) || this.closed) return;
     if (this.failed !== null) {
       this.reply({
         type: 'error',
         id: messageId(data),
-        code: 'INVALID_FIELD',
+        code: this.failedCode,
         message: `engine unavailable: ${this.failed}`,
       });
       return;
@@ -179,6 +219,11 @@ class EngineProcessor extends AudioWorkletProcessor {
       }
       case 'ended':
         this.ended.send(this.port, m.id, true);
+        return;
+      case 'close':
+        // The engine's region and samples go back to the scope's heap; the instance is never called again.
+        this.closed = true;
+        this.engine.dispose();
         return;
       case 'ping':
         this.ended.send(this.port, 0, false);
@@ -260,10 +305,16 @@ class EngineProcessor extends AudioWorkletProcessor {
     if (__WORKLETPOOL_TEST_FAULTS__) this.faults?.throwIfArmed();
     // Counted first, so a health check sees every call the host makes.
     this.timing[3] = (this.timing[3] as number) + 1;
+    if (this.closed) {
+      this.output.copyOut(outputs, false);
+      return false;
+    }
     if (this.failed !== null || (__WORKLETPOOL_TEST_FAULTS__ && this.faults?.hung)) {
       this.output.copyOut(outputs, false);
       return true;
     }
+    // Another processor of the scope may have grown the shared memory since the last quantum.
+    this.output.refreshViews();
     const clock = this.metering ? this.clock : undefined;
     const t0 = clock ? clock.now() : 0;
     const base = scopeFrame();

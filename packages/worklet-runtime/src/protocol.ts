@@ -240,6 +240,15 @@ export interface PingMessage {
 }
 
 /**
+ * The node is being disposed: the processor returns its engine's memory (its region and
+ * samples) to the scope's shared heap, answers nothing and renders nothing from then on.
+ */
+export interface CloseMessage {
+  readonly type: 'close';
+  readonly id: number;
+}
+
+/**
  * TEST ONLY: makes the processor fail on purpose, so fault recovery can be tested with a
  * real node. `throw`: the next `process()` call throws once (the node fires
  * `processorerror`); `hang`: the processor stops answering messages and renders silence.
@@ -274,7 +283,8 @@ export type ToProcessor =
   | EndedRequest
   | ReportRequest
   | MetersRequest
-  | PingMessage;
+  | PingMessage
+  | CloseMessage;
 
 /** Why the processor refused a message. */
 export type ProtocolErrorCode =
@@ -397,6 +407,12 @@ export interface EngineProcessorOptions {
    * the ended-voices ring (ENDED_RING_ENTRIES entries), see `sharedRingsBytes`.
    */
   readonly rings?: SharedArrayBuffer;
+  /**
+   * TEST ONLY (the testing build obeys it, the production one ignores it): the maximum, in
+   * 64 KiB pages, of the scope's shared engine memory when this processor is the first of
+   * its scope and so creates it; lets tests reach the memory limit quickly.
+   */
+  readonly memoryMaximumPagesForTest?: number;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -707,6 +723,7 @@ function inspect(m: Fields, view: ValidationView): void {
     case 'report':
     case 'meters':
     case 'ended':
+    case 'close':
       return;
     case 'fail-for-test':
       oneOf(m, 'mode', false, FAULT_MODES);

@@ -8,4 +8,14 @@ import { PROCESSOR_NAME } from './processor-name.js';
 
 useProcessor(testingProcessor, `${PROCESSOR_NAME}-testing`);
 
+import { capEngineMemory } from './engine-node.js';
+
+/**
+ * Caps, in 64 KiB pages, the shared engine memory of each context whose first engine node
+ * is created from now on (undefined: no cap), so tests reach the memory limit quickly.
+ */
+export function capEngineMemoryForTest(pages: number | undefined): void {
+  capEngineMemory(pages);
+}
+
 export * from './index.js';

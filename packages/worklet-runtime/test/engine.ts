@@ -8,6 +8,19 @@ const wasmPath = resolve(dirname(fileURLToPath(import.meta.url)), '../build/engi
 const module = new WebAssembly.Module(readFileSync(wasmPath));
 
 /**
+ * The imports of one engine instance: a memory of its own, unless `memory` is given (the
+ * engines of one AudioWorkletGlobalScope share one, as the processor does).
+ */
+export function engineImports(memory = new WebAssembly.Memory({ initial: 1 })): WebAssembly.Imports {
+  return { env: { memory } };
+}
+
+/** A fresh engine instance, not yet initialised, over `memory` (its own when absent). */
+export function instantiateEngine(memory?: WebAssembly.Memory): EngineExports {
+  return new WebAssembly.Instance(module, engineImports(memory)).exports as unknown as EngineExports;
+}
+
+/**
  * A fresh engine with `voices` voices, `slots` slots and 4 records per slot; `shared`: one
  * output for all. Declicking is off unless asked for, so exact checks see every step.
  */
@@ -18,7 +31,7 @@ export function createEngine(
   shared = false,
   declick = false,
 ): EngineExports {
-  const engine = new WebAssembly.Instance(module, {}).exports as unknown as EngineExports;
+  const engine = instantiateEngine();
   if (engine.init(voices, slots, slots * 4, rate, shared ? 1 : 0) !== 0)
     throw new Error('engine init failed');
   engine.setDeclick(declick ? 1 : 0);
