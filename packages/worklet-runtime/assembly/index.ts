@@ -246,6 +246,10 @@ export function dispose(): void {
   }
   free(region);
   region = 0;
+  if (mixBase !== 0) {
+    free(mixBase);
+    mixBase = 0;
+  }
   store<u32>(header() + HDR_ENGINES, load<u32>(header() + HDR_ENGINES) - 1);
 }
 
@@ -1371,6 +1375,11 @@ function setupMixer(slots: i32): i32 {
   mixInPlace = outputCount === slots;
   const buffers = mixInPlace ? 0 : slots * 2 * QUANTUM * 4;
   const bytes = slots * (MIX_STRIDE + METER_BYTES + 1) + buffers;
+  // A second init of the same engine lays the mixer out again: give back the first one.
+  if (mixBase !== 0) {
+    free(mixBase);
+    mixBase = 0;
+  }
   const base = alloc(bytes);
   if (base === 0) return -1;
   memory.fill(base, 0, <usize>bytes);
