@@ -4,6 +4,7 @@
 // record check too.
 import { WorkletRuntimeError } from './errors.js';
 import type { NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
+import type { InstrumentMix } from './mix-group.js';
 import type { Pitch } from './pitch.js';
 import { LIMITS, type Limit } from './protocol.js';
 
@@ -126,4 +127,20 @@ export function checkMixTime(where: string, time: unknown): number | undefined {
 export function checkFlag(where: string, name: 'mute' | 'solo', value: unknown): boolean {
   if (typeof value !== 'boolean') fail(where, `${name} must be true or false, got ${String(value)}`);
   return value;
+}
+
+/**
+ * A checked setMute or setSolo on `mix`: the instrument's next mix and the context time
+ * its group applies it from. Both kinds of instrument call it, so the rule is written once.
+ */
+export function flagChange(
+  where: string,
+  mix: InstrumentMix,
+  name: 'mute' | 'solo',
+  value: unknown,
+  time: unknown,
+): { readonly mix: InstrumentMix; readonly at: number | undefined } {
+  const flag = checkFlag(where, name, value);
+  const at = checkMixTime(where, time);
+  return { mix: { ...mix, [name]: flag }, at };
 }

@@ -2,13 +2,13 @@
 // so a caller can fall back to it where AudioWorklet is unavailable or not wanted.
 import { WorkletRuntimeError } from './errors.js';
 import {
-  checkFlag,
   checkMixTime,
   checkMixValue,
   checkNoteOff,
   checkNoteOn,
   checkSet,
   checkVoices,
+  flagChange,
 } from './events.js';
 import type { Instrument, InstrumentMeter, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
 import { isLoop } from './loop.js';
@@ -232,19 +232,15 @@ export class SampleInstrument implements Instrument, MixMember {
   }
 
   setMute(mute: boolean, time?: number): void {
-    const where = this.where('setMute');
-    const value = checkFlag(where, 'mute', mute);
-    const at = checkMixTime(where, time);
-    this.mixState = { ...this.mixState, mute: value };
-    this.group.refresh(at);
+    const change = flagChange(this.where('setMute'), this.mixState, 'mute', mute, time);
+    this.mixState = change.mix;
+    this.group.refresh(change.at);
   }
 
   setSolo(solo: boolean, time?: number): void {
-    const where = this.where('setSolo');
-    const value = checkFlag(where, 'solo', solo);
-    const at = checkMixTime(where, time);
-    this.mixState = { ...this.mixState, solo: value };
-    this.group.refresh(at);
+    const change = flagChange(this.where('setSolo'), this.mixState, 'solo', solo, time);
+    this.mixState = change.mix;
+    this.group.refresh(change.at);
   }
 
   /** @internal Called by the solo group with this instrument's effective mute. */

@@ -2,7 +2,7 @@
 // PooledInstrument (a slot in a shared node) and DedicatedInstrument (a node of its own).
 import type { EngineNode } from './engine-node.js';
 import { WorkletRuntimeError } from './errors.js';
-import { checkFlag, checkMixTime, checkMixValue, checkNoteOff, checkNoteOn, checkSet } from './events.js';
+import { checkMixTime, checkMixValue, checkNoteOff, checkNoteOn, checkSet, flagChange } from './events.js';
 import type { Instrument, InstrumentMeter, NoteOffEvent, NoteOnEvent, SetEvent } from './instrument.js';
 import { isLoop } from './loop.js';
 import { type InstrumentMix, type MixMember, SoloGroup } from './mix-group.js';
@@ -181,19 +181,15 @@ export abstract class SlotInstrument implements Instrument, MixMember {
   }
 
   setMute(mute: boolean, time?: number): void {
-    const where = this.where('setMute');
-    const value = checkFlag(where, 'mute', mute);
-    const at = checkMixTime(where, time);
-    this.mixState = { ...this.mixState, mute: value };
-    this.group.refresh(at);
+    const change = flagChange(this.where('setMute'), this.mixState, 'mute', mute, time);
+    this.mixState = change.mix;
+    this.group.refresh(change.at);
   }
 
   setSolo(solo: boolean, time?: number): void {
-    const where = this.where('setSolo');
-    const value = checkFlag(where, 'solo', solo);
-    const at = checkMixTime(where, time);
-    this.mixState = { ...this.mixState, solo: value };
-    this.group.refresh(at);
+    const change = flagChange(this.where('setSolo'), this.mixState, 'solo', solo, time);
+    this.mixState = change.mix;
+    this.group.refresh(change.at);
   }
 
   /** @internal Called by the solo group with this instrument's effective mute. */
