@@ -125,11 +125,9 @@ describe('process() on a busy scene', () => {
       // times, about 2 KiB when V8 installs freshly optimised code during a call. A single
       // boxed number or posted message per quantum (10,000), or per ended voice (over 1,000),
       // would not fit; the margin of 500 readings absorbs how much that noise varies by run
-      // (50 to 328 readings seen in clean CI runs of the same code). The bytes margin holds
-      // a dozen of those 2 KiB code installs (a clean run with the mixer scene read 22 KiB
-      // over the noise): 10,000 quanta of even one 16-byte box would read over 156 KiB.
+      // (50 to 328 readings seen in clean CI runs of the same code).
       expect(run.process.quanta).toBeLessThanOrEqual(run.noise.quanta + MEASURED / 20);
-      expect(run.process.bytes).toBeLessThanOrEqual(run.noise.bytes + 32 * 1024);
+      expect(run.process.bytes).toBeLessThanOrEqual(run.noise.bytes + 16 * 1024);
       expect(run.process.spoilt + run.noise.spoilt).toBeLessThanOrEqual(10);
     });
 
