@@ -5,6 +5,7 @@
 // ring the processor reads every quantum.
 import { addProcessorModule, engineModule, processorName } from './assets.js';
 import { WorkletRuntimeError } from './errors.js';
+import type { Mail } from './mail.js';
 import {
   ENDED_FIELDS,
   type EndedEvent,
@@ -31,6 +32,8 @@ export type CommandTransport = 'port' | 'shared-memory';
 
 /** Records per batch message; a fuller task sends more than one. */
 const BATCH_RECORDS = 512;
+/** Room for this many records in a new batch (it doubles up to BATCH_RECORDS). */
+const FIRST_BATCH_RECORDS = 8;
 
 function isEvent(message: Outgoing): message is EventFields {
   return (
@@ -122,6 +125,8 @@ export interface EngineNodeOptions {
   readonly onEnded?: ((event: EndedEvent) => void) | undefined;
   /** The processor failed (its node fired `processorerror`). */
   readonly onFailure?: ((reason: string) => void) | undefined;
+  /** The pool's shared port (mail.ts); without it the node uses its own port. */
+  readonly mail?: Mail | undefined;
 }
 
 interface Pending {
@@ -193,6 +198,9 @@ export class EngineNode {
   private batchCount = 0;
   private batchScheduled = false;
   private readonly commandRing: RecordRing | null;
+  /** The pool's shared port and this node's key with it, or null: the node's own port. */
+  private readonly mail: Mail | null;
+  private readonly mailKey: string;
   private readonly endedRing: RecordRing | null;
   private readonly pending = new Map<number, Pending>();
   private readonly onError: ((error: WorkletRuntimeError) => void) | undefined;
@@ -211,6 +219,8 @@ export class EngineNode {
     node: AudioWorkletNode,
     options: EngineNodeOptions,
     rings: SharedArrayBuffer | undefined,
+    mail: Mail | undefined,
+    mailKey: string | undefined,
   ) {
     this.context = context;
     this.node = node;
@@ -224,6 +234,8 @@ export class EngineNode {
     this.onError = options.onError;
     this.onEnded = options.onEnded;
     node.port.onmessage = (event: MessageEvent<FromProcessor>) => this.receive(event.data);
+    this.mail = mail ?? null;
+    this.mailKey = mailKey ?? '';
     context.addEventListener('statechange', this.onStateChange);
     const onFailure = options.onFailure;
     if (onFailure !== undefined) {
@@ -250,6 +262,11 @@ export class EngineNode {
       }
       rings = new SharedArrayBuffer(sharedRingsBytes());
     }
+    const mail = options.mail;
+    // Replies may come by mail before the node exists: they wait for it here.
+    let self: EngineNode | undefined;
+    const early: FromProcessor[] = [];
+    const mailKey = mail?.open((reply) => (self ? self.receive(reply) : early.push(reply)));
     const processorOptions: EngineProcessorOptions = {
       module,
       voices: options.voices,
@@ -258,16 +275,25 @@ export class EngineNode {
       ...(options.declick === false ? { declick: false } : {}),
       ...(rings ? { rings } : {}),
       ...(memoryMaximumPagesForTest !== undefined ? { memoryMaximumPagesForTest } : {}),
+      ...(mail !== undefined && mailKey !== undefined ? { mail: { sorter: mail.sorter, key: mailKey } } : {}),
     };
     const outputs = sharedOutput ? 1 : options.slots;
     const Native = ctor as NativeAudioWorkletNodeConstructor;
-    const node = new Native(context, processorName(), {
-      numberOfInputs: 0,
-      numberOfOutputs: outputs,
-      outputChannelCount: new Array<number>(outputs).fill(2),
-      processorOptions,
-    });
-    return new EngineNode(context, node, options, rings);
+    let node: AudioWorkletNode;
+    try {
+      node = new Native(context, processorName(), {
+        numberOfInputs: 0,
+        numberOfOutputs: outputs,
+        outputChannelCount: new Array<number>(outputs).fill(2),
+        processorOptions,
+      });
+    } catch (error) {
+      if (mailKey !== undefined) mail?.shut(mailKey);
+      throw error;
+    }
+    self = new EngineNode(context, node, options, rings, mail, mailKey);
+    for (const reply of early) self.receive(reply);
+    return self;
   }
 
   /** Routes slot `slot` to `output`. A shared output is wired once, by the pool, so there is nothing to do. */
@@ -362,7 +388,7 @@ export class EngineNode {
     }
     this.sendBatch();
     this.lastPortId = id;
-    this.node.port.postMessage({ ...message, id }, transfer);
+    this.send({ ...message, id }, transfer);
     return id;
   }
 
@@ -374,7 +400,13 @@ export class EngineNode {
       ring.commit(1);
       return;
     }
-    if (!this.batch) this.batch = new Float64Array(BATCH_RECORDS * RECORD_SIZE);
+    // Batches start small and double: most tasks write a few records per node.
+    if (!this.batch) this.batch = new Float64Array(FIRST_BATCH_RECORDS * RECORD_SIZE);
+    else if (this.batchCount * RECORD_SIZE === this.batch.length) {
+      const bigger = new Float64Array(this.batch.length * 2);
+      bigger.set(this.batch);
+      this.batch = bigger;
+    }
     encodeRecord(this.batch, this.batchCount * RECORD_SIZE, id, event, 0);
     this.batchCount++;
     if (this.batchCount === BATCH_RECORDS) this.sendBatch();
@@ -396,9 +428,13 @@ export class EngineNode {
     this.batchCount = 0;
     const id = this.nextId++;
     this.lastPortId = id;
-    this.node.port.postMessage({ type: 'commands', id, records, count } satisfies ToProcessor, [
-      records.buffer,
-    ]);
+    this.send({ type: 'commands', id, records, count } satisfies ToProcessor, [records.buffer]);
+  }
+
+  /** Hands `message` to the processor: by the pool's mail, else through this node's port. */
+  private send(message: unknown, transfer: Transferable[]): void {
+    if (this.mail) this.mail.send(this.mailKey, message, transfer);
+    else this.node.port.postMessage(message, transfer);
   }
 
   /** Sends a message and waits for its reply (ack, report or pong); a refusal rejects. */
@@ -414,7 +450,7 @@ export class EngineNode {
   /** Sends an arbitrary value as is, after the records written before it (for tests of the processor's validation). */
   postRaw(value: unknown, transfer: Transferable[] = []): void {
     this.sendBatch();
-    this.node.port.postMessage(value, transfer);
+    this.send(value, transfer);
   }
 
   /** Resolves once every message and record sent so far has reached the processor. */
@@ -488,7 +524,8 @@ export class EngineNode {
     this.disposed = true;
     // The processor returns its engine's memory to the scope's shared heap (the port
     // delivers what was posted before it closes).
-    this.node.port.postMessage({ type: 'close', id: this.nextId++ } satisfies ToProcessor);
+    this.send({ type: 'close', id: this.nextId++ } satisfies ToProcessor, []);
+    this.mail?.shut(this.mailKey);
     this.context.removeEventListener('statechange', this.onStateChange);
     this.node.disconnect();
     this.node.port.onmessage = null;

@@ -6,6 +6,7 @@
 import type { AudioWorkletNodeConstructor, CommandTransport } from './engine-node.js';
 import { EngineNode } from './engine-node.js';
 import type { WorkletRuntimeError } from './errors.js';
+import { Mail, type NativeNodeConstructor } from './mail.js';
 import type { PooledInstrument } from './pooled-instrument.js';
 import { afterTail } from './tails.js';
 
@@ -39,6 +40,9 @@ export class NodeTable {
   /** While held (compaction), removed worklets keep playing until released. */
   private holding = false;
   private readonly retiring: number[] = [];
+  /** The pool's shared port, created with the first node. */
+  private mail: Promise<Mail> | null = null;
+  private mailMade: Mail | null = null;
 
   constructor(
     private readonly context: BaseAudioContext,
@@ -63,27 +67,57 @@ export class NodeTable {
     const node: PoolNode = {
       engine: null,
       slots: new Array<PooledInstrument | null>(s.slots).fill(null),
-      ready: EngineNode.create(this.context, {
-        voices: s.voices,
-        slots: s.slots,
-        sharedOutput: s.bus !== null,
-        declick: s.declick,
-        transport: s.transport,
-        AudioWorkletNode: s.AudioWorkletNode,
-        onError: s.onError,
-        onEnded: (e) => node.slots[e.slot]?.voiceEnded(e.voice, e.frame / this.context.sampleRate),
-        onFailure: (reason) => this.onFailure(index, node, reason),
-      }).then((engine) => {
-        node.engine = engine;
-        if (s.bus !== null) engine.node.connect(s.bus);
-        return engine;
-      }),
+      ready: this.mailbox()
+        .then((mail) =>
+          EngineNode.create(this.context, {
+            mail,
+            voices: s.voices,
+            slots: s.slots,
+            sharedOutput: s.bus !== null,
+            declick: s.declick,
+            transport: s.transport,
+            AudioWorkletNode: s.AudioWorkletNode,
+            onError: s.onError,
+            onEnded: (e) => node.slots[e.slot]?.voiceEnded(e.voice, e.frame / this.context.sampleRate),
+            onFailure: (reason) => this.onFailure(index, node, reason),
+          }),
+        )
+        .then((engine) => {
+          node.engine = engine;
+          if (s.bus !== null) engine.node.connect(s.bus);
+          return engine;
+        }),
     };
     // A failed node surfaces through the createInstrument call that awaits it.
     node.ready.catch(() => undefined);
     this.created++;
     this.nodes[index] = node;
     return node;
+  }
+
+  /** The pool's mail, created on first use. */
+  private mailbox(): Promise<Mail> {
+    this.mail ??= Mail.create(
+      this.context,
+      this.settings.AudioWorkletNode as unknown as NativeNodeConstructor,
+    ).then((mail) => {
+      this.mailMade = mail;
+      return mail;
+    });
+    return this.mail;
+  }
+
+  /** Mail messages posted and node messages they carried so far (zero before the first node). */
+  mailStats(): { readonly messages: number; readonly carried: number } {
+    return { messages: this.mailMade?.messages ?? 0, carried: this.mailMade?.carried ?? 0 };
+  }
+
+  /** The pool is gone: its mail closes once the last node has retired. */
+  closeMail(): void {
+    this.mail?.then(
+      (mail) => mail.closeWhenEmpty(),
+      () => undefined,
+    );
   }
 
   /** Drops the node of worklet `index`; it is disposed once the tails of voices cut just before have faded. */

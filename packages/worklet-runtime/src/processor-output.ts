@@ -8,6 +8,11 @@ import type { SlotTable } from './processor-slots.js';
 import { ENDED_FIELDS, EndedField, type FromProcessor } from './protocol.js';
 import type { RecordRing } from './record-ring.js';
 
+/** Where a processor's replies go: its port, or its pool's mail (processor.ts). */
+export interface Outbox {
+  postMessage(message: FromProcessor, transfer: Transferable[]): void;
+}
+
 /** Copies the engine's output buffers into the host's, touching silent outputs only once. */
 export class OutputCopier {
   private readonly left: Float32Array[] = [];
@@ -98,7 +103,7 @@ export class EndedVoices {
    * unasked, and then only if there are some). With shared memory the main thread reads
    * the ring itself, so an explicit request gets an empty answer.
    */
-  send(port: MessagePort, id: number, asked: boolean): void {
+  send(port: Outbox, id: number, asked: boolean): void {
     const ring = this.ring;
     const n = this.shared ? 0 : ring.available();
     if (n === 0 && !asked) return;

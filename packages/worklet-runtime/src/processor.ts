@@ -25,7 +25,7 @@ import type { EngineExports } from './engine-exports.js';
 import { FaultInjection } from './processor-faults.js';
 import { PatchLoader } from './processor-loads.js';
 import { PROCESSOR_NAME } from './processor-name.js';
-import { EndedVoices, OutputCopier } from './processor-output.js';
+import { EndedVoices, type Outbox, OutputCopier } from './processor-output.js';
 import { Scheduler } from './processor-scheduler.js';
 import { SlotTable } from './processor-slots.js';
 import {
@@ -35,6 +35,9 @@ import {
   type EngineProcessorOptions,
   type FromProcessor,
   lastRefusal,
+  MAIL_PROCESSOR_SUFFIX,
+  type MailMessage,
+  type MailSorterOptions,
   METER_FIELDS,
   messageId,
   type ProtocolErrorCode,
@@ -49,7 +52,7 @@ export type { EngineProcessorOptions } from './protocol.js';
 // The AudioWorkletGlobalScope, declared here because no TypeScript lib describes it.
 declare const currentFrame: number | bigint;
 declare const sampleRate: number;
-declare function registerProcessor(name: string, ctor: new (options: ProcessorConstruction) => object): void;
+declare function registerProcessor(name: string, ctor: new (options: never) => object): void;
 declare abstract class AudioWorkletProcessor {
   readonly port: MessagePort;
 }
@@ -89,7 +92,40 @@ function memoryRefusal(engine: EngineExports | null, voices: number, cause: unkn
   return `WebAssembly memory: a ${voices}-voice engine${asked} the context's shared engine memory holds ${engines}${held} bytes ${why}`;
 }
 
+/** Processors of this scope that get their messages by mail, by key (mail.ts on the main side). */
+const mailboxes = new Map<string, EngineProcessor>();
+/** Mail for a key whose processor the scope has not constructed yet, in order. */
+const undelivered = new Map<string, unknown[]>();
+/** The scope's sorting processors, by name. */
+const sorters = new Map<string, MessagePort>();
+/** While a sorting processor hands out one mail message: the replies given meanwhile. */
+let sorting: { items: unknown[]; transfer: Transferable[] } | null = null;
+
 class EngineProcessor extends AudioWorkletProcessor {
+  /** Key with the pool's sorting processor, or null: messages come through this port. */
+  private mailKey: string | null = null;
+  /** The pool's sorting processor's name. */
+  private mailSorter = '';
+  /**
+   * Where replies go: with the mail being sorted when there is one, else alone through the
+   * sorter's port (so the main thread sees them in order), else through this port.
+   */
+  private readonly outbox: Outbox = {
+    postMessage: (message, transfer) => {
+      const key = this.mailKey;
+      if (key === null) {
+        this.port.postMessage(message, transfer);
+      } else if (sorting !== null) {
+        sorting.items.push(key, message);
+        for (const t of transfer) sorting.transfer.push(t);
+      } else {
+        const sorter = sorters.get(this.mailSorter);
+        if (sorter)
+          sorter.postMessage({ type: 'mail', items: [key, message] } satisfies MailMessage, transfer);
+        else this.port.postMessage(message, transfer);
+      }
+    },
+  };
   private readonly engine: EngineExports;
   private readonly slots: SlotTable;
   private readonly scheduler: Scheduler;
@@ -132,6 +168,10 @@ class EngineProcessor extends AudioWorkletProcessor {
         new RecordRing(new ArrayBuffer(bytes), 0, ENDED_RING_ENTRIES, ENDED_FIELDS),
         false,
       );
+    }
+    if (opts?.mail !== undefined) {
+      this.mailKey = opts.mail.key;
+      this.mailSorter = opts.mail.sorter;
     }
     let engine: EngineExports | null = null;
     try {
@@ -179,13 +219,20 @@ class EngineProcessor extends AudioWorkletProcessor {
     if (this.failed !== null)
       this.reply({ type: 'error', id: null, code: this.failedCode, message: this.failed });
     else this.output.refreshViews();
+    if (this.mailKey !== null) {
+      mailboxes.set(this.mailKey, this);
+      const early = undelivered.get(this.mailKey);
+      undelivered.delete(this.mailKey);
+      if (early) for (const message of early) this.receive(message);
+    }
   }
 
   private reply(message: FromProcessor): void {
-    this.port.postMessage(message);
+    this.outbox.postMessage(message, []);
   }
 
-  private receive(data: unknown): void {
+  /** Handles one message from the main thread (through the port or by mail). */
+  receive(data: unknown): void {
     if ((__WORKLETPOOL_TEST_FAULTS__ && this.faults?.hung) || this.closed) return;
     if (this.failed !== null) {
       this.reply({
@@ -214,19 +261,20 @@ class EngineProcessor extends AudioWorkletProcessor {
       case 'commands': {
         const r = m.records;
         for (let i = 0; i < m.count; i++) this.scheduler.take(r, i * RECORD_SIZE, true);
-        this.ended.send(this.port, 0, false);
+        this.ended.send(this.outbox, 0, false);
         return;
       }
       case 'ended':
-        this.ended.send(this.port, m.id, true);
+        this.ended.send(this.outbox, m.id, true);
         return;
       case 'close':
         // The engine's region and samples go back to the scope's heap; the instance is never called again.
         this.closed = true;
         this.engine.dispose();
+        if (this.mailKey !== null) mailboxes.delete(this.mailKey);
         return;
       case 'ping':
-        this.ended.send(this.port, 0, false);
+        this.ended.send(this.outbox, 0, false);
         this.reply({ type: 'pong', id: m.id, quanta: this.timing[3] as number, frame: scopeFrame() });
         return;
       case 'fail-for-test':
@@ -243,7 +291,7 @@ class EngineProcessor extends AudioWorkletProcessor {
         this.reply({ type: 'ack', id: m.id });
         return;
       case 'report':
-        this.ended.send(this.port, 0, false);
+        this.ended.send(this.outbox, 0, false);
         this.report(m.id);
         return;
       case 'meters': {
@@ -252,7 +300,7 @@ class EngineProcessor extends AudioWorkletProcessor {
         const meters = new Float32Array(n);
         if (this.failed === null)
           meters.set(new Float32Array(this.engine.memory.buffer, this.engine.meterPtr(), n));
-        this.port.postMessage({ type: 'meters', id: m.id, meters } satisfies FromProcessor, [meters.buffer]);
+        this.outbox.postMessage({ type: 'meters', id: m.id, meters }, [meters.buffer]);
         return;
       }
       case 'assign':
@@ -333,7 +381,46 @@ class EngineProcessor extends AudioWorkletProcessor {
   }
 }
 
-registerProcessor(
-  __WORKLETPOOL_TEST_FAULTS__ ? `${PROCESSOR_NAME}-testing` : PROCESSOR_NAME,
-  EngineProcessor,
-);
+/**
+ * A pool's sorting processor (mail.ts): hands each item of a mail message to its
+ * processor, in order, then sends the replies they gave as one message. It renders nothing.
+ */
+class MailSorter extends AudioWorkletProcessor {
+  constructor(options: { readonly processorOptions?: MailSorterOptions }) {
+    super();
+    const name = options.processorOptions?.sorter;
+    if (typeof name === 'string') sorters.set(name, this.port);
+    this.port.onmessage = (event: MessageEvent) => this.sort(event.data);
+  }
+
+  private sort(data: unknown): void {
+    const items = (data as Partial<MailMessage> | null)?.items;
+    if (!Array.isArray(items)) return;
+    const out = { items: [] as unknown[], transfer: [] as Transferable[] };
+    sorting = out;
+    try {
+      for (let i = 0; i + 1 < items.length; i += 2) {
+        const key = items[i];
+        if (typeof key !== 'string') continue;
+        const box = mailboxes.get(key);
+        if (box) box.receive(items[i + 1]);
+        else {
+          const queue = undelivered.get(key);
+          if (queue) queue.push(items[i + 1]);
+          else undelivered.set(key, [items[i + 1]]);
+        }
+      }
+    } finally {
+      sorting = null;
+      if (out.items.length > 0) this.port.postMessage({ type: 'mail', items: out.items }, out.transfer);
+    }
+  }
+
+  process(): boolean {
+    return false;
+  }
+}
+
+const registeredName = __WORKLETPOOL_TEST_FAULTS__ ? `${PROCESSOR_NAME}-testing` : PROCESSOR_NAME;
+registerProcessor(registeredName, EngineProcessor);
+registerProcessor(`${registeredName}${MAIL_PROCESSOR_SUFFIX}`, MailSorter);

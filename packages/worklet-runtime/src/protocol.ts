@@ -413,6 +413,28 @@ export interface EngineProcessorOptions {
    * its scope and so creates it; lets tests reach the memory limit quickly.
    */
   readonly memoryMaximumPagesForTest?: number;
+  /**
+   * The processor's key with its pool's sorting processor (mail.ts): its messages arrive,
+   * and its replies leave, with the pool's other nodes' in one message per task.
+   */
+  readonly mail?: { readonly sorter: string; readonly key: string };
+}
+
+/** What the sorting processor gets as `processorOptions`: the name its pool's processors know it by. */
+export interface MailSorterOptions {
+  readonly sorter: string;
+}
+
+/** What the sorting processor registers under: the engine processor's name plus this. */
+export const MAIL_PROCESSOR_SUFFIX = '-mail';
+
+/**
+ * A pool's messages of one task, both ways: `items` alternates a mailbox key and the
+ * message (ToProcessor) or reply (FromProcessor) for that key, in the order sent.
+ */
+export interface MailMessage {
+  readonly type: 'mail';
+  readonly items: unknown[];
 }
 
 // ---------------------------------------------------------------------------------------

@@ -363,3 +363,29 @@ describe('WorkletPool in node-web-audio-api', () => {
     expect(soundEnd(left, 1e-6)).toBeLessThan(Math.round(0.05 * RATE) + Math.round(0.01 * RATE) + 128);
   });
 });
+
+describe('one port for the pool', () => {
+  it('sends what every node is sent in one task as one message, and every reply comes back', async () => {
+    const ctx = offlineContext(RATE / 4);
+    const pool = await createWorkletPool(ctx, { strategy: 'fixed-blocks', voicesPerWorklet: 8, ...node });
+    // Fixed blocks of four voices in 8-voice worklets: four instruments take two nodes.
+    const instruments = await Promise.all(
+      fourSamplers().map((patch, k) => pool.createInstrument(`i${k}`, patch, { voices: 4 })),
+    );
+    expect(new Set(instruments.map((i) => i.worklet)).size).toBe(2);
+    await Promise.all(instruments.map((i) => i.flush()));
+    const before = pool.stats().mail;
+    // One task: notes for all four instruments, on both nodes.
+    instruments.forEach((inst, k) => {
+      play(inst, k);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the task and its microtasks are over
+    const after = pool.stats().mail;
+    expect(after.messages - before.messages).toBe(1);
+    expect(after.carried - before.carried).toBe(2); // one batch of records per node
+    // Requests to both nodes are answered through the same port.
+    await Promise.all(instruments.map((i) => i.flush()));
+    const out = await ctx.startRendering();
+    expect(channels(out)[0].some((x) => x !== 0)).toBe(true);
+  });
+});

@@ -99,6 +99,11 @@ export interface WorkletPoolStats extends PoolStats {
   readonly replacements: number;
   /** AudioWorkletNodes alive now. */
   readonly liveNodes: number;
+  /**
+   * Messages the pool posted to the audio thread (`messages`) and the node messages they
+   * carried (`carried`): everything the pool's nodes are sent in one task leaves as one.
+   */
+  readonly mail: { readonly messages: number; readonly carried: number };
   /** Per-worklet reports gathered by the last `report()` call (empty before). */
   readonly render: readonly WorkletRenderStats[];
 }
@@ -303,6 +308,7 @@ export class WorkletPool {
       nodesCreated: this.nodes.created,
       replacements: this.recovery.replacements,
       liveNodes: this.nodes.live,
+      mail: this.nodes.mailStats(),
       render: this.lastRender,
     };
   }
@@ -359,6 +365,7 @@ export class WorkletPool {
     this.disposed = true;
     const nodes = this.nodes.nodes.filter((n): n is PoolNode => n !== null);
     for (let i = 0; i < this.nodes.nodes.length; i++) this.nodes.retire(i);
+    this.nodes.closeMail();
     // The bus carries every node's tails: it goes once the last node has.
     const bus = this.bus;
     if (bus !== null) {

@@ -60,8 +60,9 @@ export function hostProcessor(
     },
   };
   let frame = 0;
+  // The bundle registers the engine processor first (then a pool's mail sorter).
   scope.registerProcessor = (_name: string, c: typeof ctor) => {
-    ctor = c;
+    ctor ??= c;
   };
   scope.AudioWorkletProcessor = class {
     readonly port = port;
