@@ -10,6 +10,7 @@ const OPTIONS = {
   dedicated: { pooling: false },
   pooled: {},
   'pooled-shared': { outputs: 'shared' },
+  'pooled-per-instrument': { outputs: 'per-instrument' },
 };
 
 /** Plays `banks` banks of the song (base64 MOD bytes) in `mode` for `seconds` after a warm-up. */

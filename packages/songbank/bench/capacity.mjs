@@ -1,7 +1,7 @@
 // Real-time capacity with a real song, in headless Chromium: the largest number of song
 // banks, each looping the same MOD file on one real-time AudioContext, that play with
-// zero underruns, for dedicated nodes (`pooling: false`), the pool's defaults and shared
-// outputs, side by side in one run and reported as ratios to dedicated. The search is
+// zero underruns, for dedicated nodes (`pooling: false`), the pool's defaults (shared
+// outputs) and outputs per instrument (opt-in), side by side in one run and reported as ratios to dedicated. The search is
 // the one worklet-runtime's instrument capacity benchmark uses.
 //
 //   node bench/capacity.mjs [song]      (default sundance.mod from the shared fixtures)
@@ -25,7 +25,7 @@ console.log(
 );
 const results = await measureCapacity({
   page: resolve(import.meta.dirname, 'capacity-page.mjs'),
-  modes: (process.env.WORKLETPOOL_CAPACITY_MODES ?? 'dedicated,pooled,pooled-shared').split(','),
+  modes: (process.env.WORKLETPOOL_CAPACITY_MODES ?? 'dedicated,pooled,pooled-per-instrument').split(','),
   runs: Number(process.env.WORKLETPOOL_CAPACITY_RUNS ?? 3),
   seconds,
   start: 1,

@@ -18,28 +18,34 @@ function patch(k) {
   return { kind: 'sampler', data, loopStart: 0, loopLength: 0 };
 }
 
+const OUTPUTS = {
+  dedicated: null,
+  pooled: {},
+  'pooled-shared': { outputs: 'shared' },
+  'pooled-per-instrument': { outputs: 'per-instrument' },
+};
+
 /**
- * Creates `instruments` instruments in `mode` without playing them and reports how many
- * were made before any failure: the engines of a context share one WebAssembly memory, so
- * creation is not capped by the browser's limit on memories per page.
+ * Creates `instruments` instruments in `mode` ('dedicated', 'pooled' = the pool's defaults,
+ * 'pooled-shared', 'pooled-per-instrument') on `context`: the instruments made, the nodes
+ * they use and the error that stopped creation, if one did.
  */
-export async function create(mode, instruments) {
-  const context = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
+async function build(context, mode, instruments) {
   const all = [];
   let failure = null;
   let nodes = 0;
   try {
+    if (!(mode in OUTPUTS)) throw new Error(`unknown mode ${mode}`);
     if (mode === 'dedicated') {
       for (let k = 0; k < instruments; k++) {
         all.push(await createDedicatedInstrument(context, `i${k}`, patch(k), { voices: 4 }));
         nodes++;
       }
     } else {
-      const outputs = mode === 'pooled-shared' ? { outputs: 'shared' } : {};
       const pool = await createWorkletPool(context, {
         strategy: 'fixed-blocks',
         voicesPerWorklet: 16,
-        ...outputs,
+        ...OUTPUTS[mode],
       });
       for (let k = 0; k < instruments; k++)
         all.push(await pool.createInstrument(`i${k}`, patch(k), { voices: 4 }));
@@ -48,45 +54,31 @@ export async function create(mode, instruments) {
   } catch (error) {
     failure = creationFailure(error, `${all.length} instruments`);
   }
+  return { all, nodes, failure };
+}
+
+/**
+ * Creates `instruments` instruments in `mode` without playing them and reports how many
+ * were made before any failure: the engines of a context share one WebAssembly memory, so
+ * creation is not capped by the browser's limit on memories per page.
+ */
+export async function create(mode, instruments) {
+  const context = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
+  const { all, nodes, failure } = await build(context, mode, instruments);
   for (const inst of all) inst.dispose();
   await context.close();
   return { mode, instruments, created: all.length, nodes, failure };
 }
 
 /**
- * Creates `instruments` instruments in `mode` ('dedicated', 'pooled' = the pool's defaults,
- * 'pooled-shared', 'pooled-per-instrument'), plays them for `seconds` after one second of
- * warm-up and returns the underruns seen, the nodes used and any creation failure.
+ * Creates `instruments` instruments in `mode` (see build), plays them for `seconds` after
+ * one second of warm-up and returns the underruns seen, the nodes used and any creation
+ * failure.
  */
 export async function run(mode, instruments, seconds) {
   const context = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
   await context.resume();
-  const all = [];
-  let failure = null;
-  let nodes = 0;
-  let pool = null;
-  try {
-    if (mode === 'dedicated') {
-      for (let k = 0; k < instruments; k++) {
-        all.push(await createDedicatedInstrument(context, `i${k}`, patch(k), { voices: 4 }));
-        nodes++;
-      }
-    } else {
-      const outputs =
-        mode === 'pooled-shared'
-          ? { outputs: 'shared' }
-          : mode === 'pooled-per-instrument'
-            ? { outputs: 'per-instrument' }
-            : {};
-      pool = await createWorkletPool(context, { strategy: 'fixed-blocks', voicesPerWorklet: 16, ...outputs });
-      for (let k = 0; k < instruments; k++) {
-        all.push(await pool.createInstrument(`i${k}`, patch(k), { voices: 4 }));
-      }
-      nodes = pool.stats().nodesCreated;
-    }
-  } catch (error) {
-    failure = creationFailure(error, `${all.length} instruments`);
-  }
+  const { all, nodes, failure } = await build(context, mode, instruments);
   if (failure !== null) {
     for (const inst of all) inst.dispose();
     await context.close();

@@ -1,12 +1,14 @@
 // Real-time capacity benchmark, in headless Chromium: the largest number of instruments
 // that play with zero underruns (Chromium's own `playbackStats.underrunEvents`) on a
-// real-time AudioContext, for dedicated nodes, a pool with its defaults and a pool with
-// shared outputs, side by side in one run and reported as ratios to dedicated.
+// real-time AudioContext, for dedicated nodes, a pool with its defaults (one shared
+// stereo output per node, the engine's mixer per instrument) and a pool with an output
+// per instrument (opt-in), side by side in one run and reported as ratios to dedicated.
 // The workload is bench/capacity-page.mjs (a tracker-like part). Each probe gets a fresh
 // page, so one probe's WASM memory never counts against the next.
 // WORKLETPOOL_CAPACITY_RUNS (default 3) repeats the whole search to show its spread;
 // WORKLETPOOL_CAPACITY_SECONDS (default 3) is how long each probe listens;
-// WORKLETPOOL_CAPACITY_MODES picks modes (default dedicated,pooled,pooled-shared);
+// WORKLETPOOL_CAPACITY_MODES picks modes (default dedicated,pooled,pooled-per-instrument;
+// pooled-shared names the default's outputs explicitly);
 // WORKLETPOOL_CAPACITY_MAX (default 1024) caps the search;
 // WORKLETPOOL_CAPACITY_CREATE (default 600) is how many instruments the creation check
 // makes per mode in one page, without playing them (past 512: no WASM memory wall).
@@ -29,7 +31,7 @@ const createCount = Number(process.env.WORKLETPOOL_CAPACITY_CREATE ?? 600);
   console.log('| mode | created | nodes | failure |');
   console.log('|---|---|---|---|');
   try {
-    for (const mode of ['dedicated', 'pooled', 'pooled-shared']) {
+    for (const mode of ['dedicated', 'pooled']) {
       const p = await openScenarioPage(browser, resolve(here, 'capacity-page.mjs'));
       try {
         const r = await p.page.evaluate(([m, n]) => window.__scenario.create(m, n), [mode, createCount]);
@@ -45,7 +47,7 @@ const createCount = Number(process.env.WORKLETPOOL_CAPACITY_CREATE ?? 600);
 }
 const results = await measureCapacity({
   page: resolve(here, 'capacity-page.mjs'),
-  modes: (process.env.WORKLETPOOL_CAPACITY_MODES ?? 'dedicated,pooled,pooled-shared').split(','),
+  modes: (process.env.WORKLETPOOL_CAPACITY_MODES ?? 'dedicated,pooled,pooled-per-instrument').split(','),
   runs: Number(process.env.WORKLETPOOL_CAPACITY_RUNS ?? 3),
   seconds,
   start: 16,
