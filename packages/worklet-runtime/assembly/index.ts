@@ -630,9 +630,7 @@ function mixTail(v: i32, from: i32, to: i32): void {
   const left = <i32>vget(p, V_TAIL_LEFT);
   if (left <= 0 || to <= from) return;
   const n = min(left, to - from);
-  const out = <i32>vget(p, V_TAIL_OUT);
-  store<u8>(slotTouchedBase + <usize>out, 1);
-  const outL = slotBuffer(out);
+  const outL = slotTarget(<i32>vget(p, V_TAIL_OUT));
   const outR = outL + <usize>(QUANTUM * 4);
   const tl = tailLeftPtr(v) + <usize>((rampLen - left) * 4);
   const tr = tl + <usize>(tailCap * 4);
@@ -1309,10 +1307,8 @@ export function render(from: i32, to: i32): void {
     const p = voicePtr(v);
     tailFrom = from;
     if (vget(p, V_ACTIVE) !== 0) {
-      const output = outputOf(p);
-      store<u8>(slotTouchedBase + <usize>output, 1);
       const a = recordPtr(<i32>vget(p, V_RECORD));
-      const outL = slotBuffer(output);
+      const outL = slotTarget(outputOf(p));
       const outR = outL + <usize>(QUANTUM * 4);
       if (vget(a, P_KIND) === KIND_SAMPLER) renderSampler(p, a, outL, outR, from, to);
       else renderSynth(p, a, outL, outR, from, to);
@@ -1367,6 +1363,48 @@ function mixPtr(slot: i32): usize {
 /** Where the voices of `slot` render: its own output, or its buffer before the shared mix. */
 function slotBuffer(slot: i32): usize {
   return mixInPlace ? outputPtr(slot) : slotBufBase + <usize>(slot * 2 * QUANTUM * 4);
+}
+
+/**
+ * Whether the slot meters are kept (from the first meters request on). Until then a slot
+ * whose mix is unity, with no ramp, needs no pass of its own: its voices and tails write
+ * straight into the shared output, and a slot with an output of its own is left as
+ * rendered. That is the common case, and the pass it saves (clearing the slot's buffer,
+ * then scaling and adding it out) cost as much as a third of a pooled node's render.
+ */
+let metering: bool = false;
+/** Quanta metered since metering started. */
+let meteredQuanta: i32 = 0;
+
+/** Starts keeping the slot meters (1) or stops (0). */
+export function setMetering(on: i32): void {
+  metering = on !== 0;
+  meteredQuanta = 0;
+}
+
+/** Quanta whose meters have been published since metering started. */
+export function meteredCount(): i32 {
+  return meteredQuanta;
+}
+
+/** Whether `slot`'s mix changes nothing: unity gains, no ramp, no meter to keep. */
+function unityMix(slot: i32): bool {
+  if (metering) return false;
+  const m = mixPtr(slot);
+  return load<f64>(m, M_RAMP) === 0 && load<f64>(m, M_GAIN_L) === 1 && load<f64>(m, M_GAIN_R) === 1;
+}
+
+/**
+ * Where a voice or tail of `slot` renders this span, marked as written: the slot's own
+ * output or buffer, or the shared output itself when the slot's mix is unity.
+ */
+function slotTarget(slot: i32): usize {
+  if (!mixInPlace && unityMix(slot)) {
+    store<u8>(touchedBase, 1);
+    return outputPtr(0);
+  }
+  store<u8>(slotTouchedBase + <usize>slot, 1);
+  return slotBuffer(slot);
 }
 
 /** Reserves the mixer's state in the heap; returns 0, or -1 when memory cannot grow. */
@@ -1452,6 +1490,11 @@ function mixSlots(from: i32, to: i32): void {
         store<f64>(m, load<f64>(m, M_TARGET_R), M_GAIN_R);
         store<f64>(m, 0, M_RAMP);
       }
+      continue;
+    }
+    if (mixInPlace && unityMix(s)) {
+      // The slot's output already holds what it adds to the mix.
+      store<u8>(touchedBase + <usize>s, 1);
       continue;
     }
     let gl = load<f64>(m, M_GAIN_L);
@@ -1567,11 +1610,12 @@ function mixSlots(from: i32, to: i32): void {
     store<f32>(m, sl, M_SUM_L);
     store<f32>(m, sr, M_SUM_R);
   }
-  if (to === QUANTUM) publishMeters();
+  if (to === QUANTUM && metering) publishMeters();
 }
 
 /** Makes the quantum's accumulated peaks and RMS the published meters and starts over. */
 function publishMeters(): void {
+  meteredQuanta++;
   for (let s = 0; s < slotCount; s++) {
     const m = mixPtr(s);
     const out = meterBase + <usize>(s * METER_BYTES);

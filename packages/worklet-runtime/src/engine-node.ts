@@ -32,6 +32,8 @@ export type CommandTransport = 'port' | 'shared-memory';
 
 /** Records per batch message; a fuller task sends more than one. */
 const BATCH_RECORDS = 512;
+/** Requests a node's first meter read makes at most while metering starts (10 ms apart). */
+const METER_START_TRIES = 10;
 /** Room for this many records in a new batch (it doubles up to BATCH_RECORDS). */
 const FIRST_BATCH_RECORDS = 8;
 
@@ -492,21 +494,30 @@ export class EngineNode {
     return reply;
   }
 
-  /** Every slot's meters over the last rendered quantum, METER_FIELDS values per slot. */
+  /**
+   * Every slot's meters over the last rendered quantum, METER_FIELDS values per slot. The
+   * node's first request starts metering; it then asks again, every 10 ms for at most
+   * METER_START_TRIES times, until a quantum has been metered (zeros if none was, as on an
+   * offline context that is not rendering), so it never waits for long.
+   */
   meters(): Promise<Float32Array> {
     // Instruments of one node asking at once (a meter display's frame) share one request.
     if (!this.metersAsked) {
-      this.metersAsked = this.request({ type: 'meters' })
-        .then((reply) => {
-          if (reply.type !== 'meters')
-            throw new WorkletRuntimeError('PROCESSOR_ERROR', `expected meters, got ${reply.type}`);
-          return reply.meters;
-        })
-        .finally(() => {
-          this.metersAsked = null;
-        });
+      this.metersAsked = this.readMeters().finally(() => {
+        this.metersAsked = null;
+      });
     }
     return this.metersAsked;
+  }
+
+  private async readMeters(): Promise<Float32Array> {
+    for (let attempt = 1; ; attempt++) {
+      const reply = await this.request({ type: 'meters' });
+      if (reply.type !== 'meters')
+        throw new WorkletRuntimeError('PROCESSOR_ERROR', `expected meters, got ${reply.type}`);
+      if (reply.metered || attempt === METER_START_TRIES) return reply.meters;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** Asks for the voices that ended (port transport: they arrive with the answer). */

@@ -107,6 +107,37 @@ describe('the mixer, pooled = alone with the same gain and pan', () => {
     });
   }
 
+  it('renders the same, to 1e-6, whether meters are kept (a pass per slot) or not (unity slots write straight out)', async () => {
+    const frames = 9000;
+    const renders: [Float32Array, Float32Array][] = [];
+    for (const metered of [false, true]) {
+      const ctx = offlineContext(frames);
+      const pool = await createWorkletPool(ctx, node);
+      const instruments = await Promise.all(
+        fourSamplers().map((p, k) => pool.createInstrument(`i${k}`, p, { voices: 4 })),
+      );
+      // Two instruments keep unity gain; two change theirs partway through.
+      instruments.forEach((inst, k) => {
+        if (k >= 2) mixFor(inst, k);
+        play(inst, k);
+      });
+      if (metered) await instruments[0]?.meter();
+      await pool.flush();
+      renders.push(channels(await ctx.startRendering()));
+    }
+    let worst = 0;
+    let energy = 0;
+    for (let c = 0; c < 2; c++) {
+      const [a, b] = [renders[0]?.[c], renders[1]?.[c]] as [Float32Array, Float32Array];
+      for (let i = 0; i < frames; i++) {
+        worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
+        energy += Math.abs(a[i] as number);
+      }
+    }
+    expect(energy).toBeGreaterThan(500);
+    expect(worst).toBeLessThanOrEqual(1e-6);
+  });
+
   it('a muted instrument adds nothing, and the mute (like a gain change) ramps over 1 ms', async () => {
     const frames = 4800;
     const ctx = offlineContext(frames);

@@ -139,6 +139,8 @@ class EngineProcessor extends AudioWorkletProcessor {
    * host's clock may allocate (Node's performance.now() returns a boxed number per call).
    */
   private metering = false;
+  /** Whether the engine keeps slot meters: from the first meters request on. */
+  private metersKept = false;
   /** last, total, max render time (ms), quanta, quanta timed. */
   private readonly timing = new Float64Array(5);
   private readonly failed: string | null = null;
@@ -296,11 +298,19 @@ class EngineProcessor extends AudioWorkletProcessor {
         return;
       case 'meters': {
         // A copy, made in the message handler: process() only keeps the engine's meters current.
+        // Metering starts with the first request (it costs a pass per slot per quantum).
         const n = s.slots * METER_FIELDS;
         const meters = new Float32Array(n);
-        if (this.failed === null)
+        let metered = false;
+        if (this.failed === null) {
+          if (!this.metersKept) {
+            this.metersKept = true;
+            this.engine.setMetering(1);
+          }
+          metered = this.engine.meteredCount() > 0;
           meters.set(new Float32Array(this.engine.memory.buffer, this.engine.meterPtr(), n));
-        this.outbox.postMessage({ type: 'meters', id: m.id, meters }, [meters.buffer]);
+        }
+        this.outbox.postMessage({ type: 'meters', id: m.id, meters, metered }, [meters.buffer]);
         return;
       }
       case 'assign':

@@ -374,6 +374,11 @@ export interface MetersReply {
   readonly type: 'meters';
   readonly id: number;
   readonly meters: Float32Array;
+  /**
+   * Whether the meters hold a rendered quantum: the first request starts metering, so
+   * until the processor has rendered once more they are zeros.
+   */
+  readonly metered: boolean;
 }
 
 /** Values per slot in a `meters` reply: peak left, peak right, RMS left, RMS right. */
