@@ -824,18 +824,33 @@ export function takeEnded(voice: i32): i32 {
 
 // ---- rendering ----
 
+/**
+ * Zeroes one stereo quantum buffer (2 x 128 f32) with SIMD stores: in Chromium's profile
+ * of a pooled node, `memory.fill` of these 1 KiB (a call out of the module each time) was
+ * 6% of the audio thread.
+ */
+function zeroQuantum(p: usize): void {
+  const z = i32x4.splat(0);
+  for (let o: usize = 0; o < <usize>(2 * QUANTUM * 4); o += 64) {
+    v128.store(p + o, z);
+    v128.store(p + o, z, 16);
+    v128.store(p + o, z, 32);
+    v128.store(p + o, z, 48);
+  }
+}
+
 /** Zeroes the outputs written in the last quantum (the others still hold zeros); once per quantum. */
 export function beginQuantum(): void {
   for (let o = 0; o < outputCount; o++) {
     const flag = touchedBase + <usize>o;
     if (load<u8>(flag) === 0) continue;
-    memory.fill(outputPtr(o), 0, <usize>(2 * QUANTUM * 4));
+    zeroQuantum(outputPtr(o));
     store<u8>(flag, 0);
   }
   for (let s = 0; s < slotCount; s++) {
     const flag = slotTouchedBase + <usize>s;
     if (load<u8>(flag) === 0) continue;
-    if (!mixInPlace) memory.fill(slotBuffer(s), 0, <usize>(2 * QUANTUM * 4));
+    if (!mixInPlace) zeroQuantum(slotBuffer(s));
     store<u8>(flag, 0);
   }
 }

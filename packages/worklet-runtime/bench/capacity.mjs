@@ -9,7 +9,7 @@
 // WORKLETPOOL_CAPACITY_SECONDS (default 3) is how long each probe listens;
 // WORKLETPOOL_CAPACITY_MODES picks modes (default dedicated,pooled,pooled-per-instrument;
 // pooled-shared names the default's outputs explicitly);
-// WORKLETPOOL_CAPACITY_MAX (default 1024) caps the search;
+// WORKLETPOOL_CAPACITY_MAX (default 4096) caps the search;
 // WORKLETPOOL_CAPACITY_CREATE (default 600) is how many instruments the creation check
 // makes per mode in one page, without playing them (past 512: no WASM memory wall).
 import { dirname, resolve } from 'node:path';
@@ -52,7 +52,7 @@ const results = await measureCapacity({
   seconds,
   start: 16,
   step: 4,
-  cap: Number(process.env.WORKLETPOOL_CAPACITY_MAX ?? 1024),
+  cap: Number(process.env.WORKLETPOOL_CAPACITY_MAX ?? 4096),
 });
 printCapacityTable(results, 'instruments');
 console.log(`\nload average at the end: ${loadAverage()}`);
