@@ -153,13 +153,15 @@ try {
 
 table(results);
 console.log(`\nload average at the end: ${load()}`);
-console.log('\nWASM memory per worklet (31 pooled instruments, 8 KiB of samples each):');
+// The engines of a context share one WebAssembly memory, so every worklet reports the
+// same size: the whole memory. What each engine costs beyond its samples is that size,
+// less all the samples, shared among the engines.
+console.log('\nWASM memory (31 pooled instruments, 8 KiB of samples each, one memory per context):');
 for (const { engine, memory } of results) {
-  const worst = Math.max(...memory.map((m) => m.wasmBytes - m.sampleBytes));
-  const list = memory.map(
-    (m) => `${(m.wasmBytes / 1024).toFixed(0)} KiB for ${(m.sampleBytes / 1024).toFixed(0)} KiB`,
-  );
+  const total = Math.max(...memory.map((m) => m.wasmBytes));
+  const samples = memory.reduce((n, m) => n + m.sampleBytes, 0);
+  const perEngine = (total - samples) / memory.length;
   console.log(
-    `  ${engine}: ${list.join(', ')}; overhead at most ${(worst / 1024).toFixed(0)} KiB (target <= 256 KiB: ${worst <= 256 * 1024 ? 'met' : 'NOT met'})`,
+    `  ${engine}: ${(total / 1024).toFixed(0)} KiB for ${memory.length} engines and ${(samples / 1024).toFixed(0)} KiB of samples; ${(perEngine / 1024).toFixed(1)} KiB per engine beyond its samples (target <= 256 KiB: ${perEngine <= 256 * 1024 ? 'met' : 'NOT met'})`,
   );
 }
