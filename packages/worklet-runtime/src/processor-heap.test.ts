@@ -15,6 +15,8 @@ import { encodeCommands, type PatchMessage } from './protocol.js';
 
 /** Quanta measured once the path has settled. */
 const MEASURED = 10_000;
+/** Quanta per window of the measurement (see the test's last assertions). */
+const WINDOW = 1000;
 /** Quanta rendered before measuring, at least. */
 const MIN_WARM_UP = 3000;
 /** Quanta rendered before measuring, at most: a path that never settles is measured then. */
@@ -115,6 +117,11 @@ function runScene(frameValue?: (frame: number) => unknown, sharedOutput = false)
   );
   return {
     process: tally(used),
+    // The measured quanta in windows of WINDOW, each with the empty readings beside it.
+    windows: Array.from({ length: MEASURED / WINDOW }, (_, w) => ({
+      process: tally(used.slice(w * WINDOW, (w + 1) * WINDOW)),
+      noise: tally(noise.slice(w * WINDOW, (w + 1) * WINDOW)),
+    })),
     noise: tally(noise),
     events,
     reloads,
@@ -146,14 +153,22 @@ describe('process() on a busy scene', () => {
       );
       // process() posted nothing: ended voices went out with the replies to command batches.
       expect(run.postedByProcess).toBe(0);
-      // What process() shows stays within the reading's own noise: a few dozen readings of
-      // up to about a hundred bytes that an empty reading shows as well, plus, a handful of
-      // times, about 2 KiB when V8 installs freshly optimised code during a call. A single
-      // boxed number or posted message per quantum (10,000), or per ended voice (over 1,000),
-      // would not fit; the margin of 500 readings absorbs how much that noise varies by run
-      // (50 to 328 readings seen in clean CI runs of the same code).
-      expect(run.process.quanta).toBeLessThanOrEqual(run.noise.quanta + MEASURED / 20);
-      expect(run.process.bytes).toBeLessThanOrEqual(run.noise.bytes + 16 * 1024);
+      // What process() shows stays within the reading's own noise: a few readings of up to
+      // about a hundred bytes that an empty reading shows as well, plus, now and then,
+      // about 2 KiB when V8 installs freshly optimised code during a call. It is judged in
+      // ten windows of 1,000 quanta: V8 may still deoptimise a function after the path
+      // settled (one CI run did, after 4,080 quanta) and then the baseline tiers box
+      // float64 reads again, about 36 bytes a quantum, until it re-optimises some 1,400
+      // quanta later. Two such windows are tolerated; a boxed number or a posted message
+      // per quantum, or per ended voice (about 150 a window), would show in every window.
+      const clean = run.windows.filter(
+        (w) =>
+          w.process.quanta <= w.noise.quanta + WINDOW / 20 && w.process.bytes <= w.noise.bytes + 8 * 1024,
+      );
+      console.log(
+        `windows of ${WINDOW} quanta, process() / empty readings above zero: ${run.windows.map((w) => `${w.process.quanta}/${w.noise.quanta}`).join(' ')}`,
+      );
+      expect(clean.length).toBeGreaterThanOrEqual(run.windows.length - 2);
       expect(run.process.spoilt + run.noise.spoilt).toBeLessThanOrEqual(10);
     });
 
