@@ -13,6 +13,7 @@ import {
   UNIT_PERIOD,
 } from '../test/node-audio.js';
 import { fourSamplers, play } from '../test/patches.js';
+import { soloRenders } from '../test/solo-renders.js';
 import type { Instrument, InstrumentMeter } from './instrument.js';
 import type { SamplerPatch } from './patch.js';
 import { createDedicatedInstrument, createWorkletPool, type WorkletRuntimeError } from './testing.js';
@@ -36,23 +37,6 @@ function mixFor(inst: Instrument, k: number): void {
   if (k === 1) inst.setMute(true);
 }
 
-async function soloRenders(frames: number, mixed: boolean): Promise<[Float32Array, Float32Array][]> {
-  const patches = fourSamplers();
-  const solo: [Float32Array, Float32Array][] = [];
-  for (let k = 0; k < 4; k++) {
-    const ctx = offlineContext(frames);
-    const inst = await createDedicatedInstrument(ctx, `i${k}`, patches[k] as SamplerPatch, {
-      voices: 4,
-      ...node,
-    });
-    if (mixed) mixFor(inst, k);
-    play(inst, k);
-    await inst.flush();
-    solo.push(channels(await ctx.startRendering()));
-  }
-  return solo;
-}
-
 /** Polls `read` until `done` holds of its value (a loaded machine's audio thread may lag). */
 async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   const end = Date.now() + 20_000;
@@ -73,8 +57,8 @@ describe('the mixer, pooled = alone with the same gain and pan', () => {
   for (const outputs of ['shared', 'per-instrument'] as const) {
     it(`${outputs} outputs: the pool's sum equals the sum of the instruments alone, to 1e-6`, async () => {
       const frames = 9000;
-      const solo = await soloRenders(frames, true);
-      const plain = await soloRenders(frames, false);
+      const solo = await soloRenders(frames, mixFor);
+      const plain = await soloRenders(frames);
       const ctx = offlineContext(frames);
       const pool = await createWorkletPool(ctx, { outputs, ...node });
       const patches = fourSamplers();

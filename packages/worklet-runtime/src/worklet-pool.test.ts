@@ -16,9 +16,8 @@ import {
   UNIT_PERIOD,
 } from '../test/node-audio.js';
 import { fourSamplers, loopedSampler, play } from '../test/patches.js';
-import { createDedicatedInstrument } from './dedicated-instrument.js';
+import { soloRenders } from '../test/solo-renders.js';
 import type { WorkletRuntimeError } from './errors.js';
-import type { SamplerPatch } from './patch.js';
 import { encodeCommands } from './protocol.js';
 import { createWorkletPool } from './worklet-pool.js';
 
@@ -55,23 +54,6 @@ describe('slots per node', () => {
     await ctx.startRendering();
   });
 });
-
-/** Each of the four test samplers rendered alone, on a worklet of its own, in a context of its own. */
-async function soloRenders(frames: number): Promise<[Float32Array, Float32Array][]> {
-  const patches = fourSamplers();
-  const solo: [Float32Array, Float32Array][] = [];
-  for (let k = 0; k < 4; k++) {
-    const ctx = offlineContext(frames);
-    const inst = await createDedicatedInstrument(ctx, `i${k}`, patches[k] as SamplerPatch, {
-      voices: 4,
-      ...node,
-    });
-    play(inst, k);
-    await inst.flush();
-    solo.push(channels(await ctx.startRendering()));
-  }
-  return solo;
-}
 
 describe('WorkletPool in node-web-audio-api', () => {
   it('isolation: four samplers in one pooled worklet render exactly as each alone in its own worklet', async () => {
