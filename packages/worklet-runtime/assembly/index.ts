@@ -1391,8 +1391,9 @@ let metering: bool = false;
 /** Quanta metered since metering started. */
 let meteredQuanta: i32 = 0;
 
-/** Starts keeping the slot meters (1) or stops (0). */
+/** Starts keeping the slot meters (1) or stops (0); asking for what already holds changes nothing. */
 export function setMetering(on: i32): void {
+  if (metering === (on !== 0)) return;
   metering = on !== 0;
   meteredQuanta = 0;
 }

@@ -75,7 +75,7 @@ export interface EngineExports {
   setMix(slot: number, has: number, gain: number, pan: number, mute: number): void;
   /** The slots' meters of the last quantum: 4 f32 per slot (peak L, peak R, RMS L, RMS R). */
   meterPtr(): number;
-  /** Starts (1) or stops (0) keeping the slot meters; unity slots skip their mix pass without them. */
+  /** Starts (1) or stops (0) keeping the slot meters (again: no change); unity slots skip their mix pass without them. */
   setMetering(on: number): void;
   /** Quanta metered since metering started. */
   meteredCount(): number;

@@ -139,8 +139,6 @@ class EngineProcessor extends AudioWorkletProcessor {
    * host's clock may allocate (Node's performance.now() returns a boxed number per call).
    */
   private metering = false;
-  /** Whether the engine keeps slot meters: from the first meters request on. */
-  private metersKept = false;
   /** last, total, max render time (ms), quanta, quanta timed. */
   private readonly timing = new Float64Array(5);
   private readonly failed: string | null = null;
@@ -303,10 +301,7 @@ class EngineProcessor extends AudioWorkletProcessor {
         const meters = new Float32Array(n);
         let metered = false;
         if (this.failed === null) {
-          if (!this.metersKept) {
-            this.metersKept = true;
-            this.engine.setMetering(1);
-          }
+          this.engine.setMetering(1);
           metered = this.engine.meteredCount() > 0;
           meters.set(new Float32Array(this.engine.memory.buffer, this.engine.meterPtr(), n));
         }
